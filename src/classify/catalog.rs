@@ -1,0 +1,369 @@
+//! Classify: the ESP catalog — `catalog/esps.toml`, embedded at build time and parsed once —
+//! with fast lookups by host (suffix table, then host patterns) and by URL shape (one RegexSet
+//! over every ESP's click, open, unsubscribe and asset paths).
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use serde::{Deserialize, Serialize};
+
+/// The catalog file shipped with linkaudit.
+pub const BUILTIN: &str = include_str!("../../catalog/esps.toml");
+
+static BUILTIN_CATALOG: LazyLock<Catalog> =
+    LazyLock::new(|| Catalog::from_toml(BUILTIN).expect("the built-in catalog is valid"));
+
+/// One ESP entry as written in the TOML file.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EspEntry {
+    /// Display name.
+    pub name: String,
+    /// ESP-owned tracking hosts (domain suffixes, optionally `host/path-prefix`).
+    #[serde(default)]
+    pub tracking_hosts: Vec<String>,
+    /// ESP-owned hosts for images and hosted pages.
+    #[serde(default)]
+    pub content_hosts: Vec<String>,
+    /// Host regexes for numbered tracking-host families.
+    #[serde(default)]
+    pub tracking_patterns: Vec<String>,
+    /// Host regexes for numbered content-host families.
+    #[serde(default)]
+    pub content_patterns: Vec<String>,
+    /// Click URL shapes (regex on `path?query`).
+    #[serde(default)]
+    pub click: Vec<String>,
+    /// Open-pixel URL shapes.
+    #[serde(default)]
+    pub open: Vec<String>,
+    /// Unsubscribe URL shapes.
+    #[serde(default)]
+    pub unsubscribe: Vec<String>,
+    /// Asset (image) URL shapes on a branded host.
+    #[serde(default)]
+    pub asset: Vec<String>,
+    /// CNAME target of a custom tracking domain.
+    #[serde(default)]
+    pub cname: Option<String>,
+    /// Where custom tracking is switched on.
+    #[serde(default)]
+    pub activate: Option<String>,
+    /// How to serve the tracking domain over HTTPS.
+    #[serde(default)]
+    pub https: Option<String>,
+    /// False when the ESP offers no custom tracking domain.
+    #[serde(default = "yes")]
+    pub custom_domain: bool,
+    /// Header fingerprints.
+    #[serde(default)]
+    pub evidence: Vec<EvidenceEntry>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A header fingerprint as written in the TOML file.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceEntry {
+    /// Header name.
+    pub header: String,
+    /// Case-insensitive regex on the unfolded value; any value when absent.
+    #[serde(default)]
+    pub pattern: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFile {
+    #[serde(default)]
+    esp: Vec<EspEntry>,
+}
+
+/// What an ESP-owned host is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HostRole {
+    /// Click, open and unsubscribe tracking.
+    Tracking,
+    /// Images, hosted pages, unsubscribe pages.
+    Content,
+}
+
+/// What an ESP URL shape is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Shape {
+    /// A click-tracking redirect.
+    Click,
+    /// An open-tracking pixel.
+    Open,
+    /// An unsubscribe or preferences link.
+    Unsubscribe,
+    /// An image served by the ESP.
+    Asset,
+}
+
+/// A compiled header fingerprint.
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    /// Header name.
+    pub header: String,
+    /// Value pattern.
+    pub pattern: Option<Regex>,
+}
+
+/// One ESP, compiled.
+#[derive(Debug, Clone)]
+pub struct Esp {
+    /// The entry as written.
+    pub entry: EspEntry,
+    /// Compiled fingerprints.
+    pub evidence: Vec<Evidence>,
+}
+
+impl Esp {
+    /// Display name.
+    pub fn name(&self) -> &str {
+        &self.entry.name
+    }
+}
+
+/// Index of an ESP in [`Catalog::esps`].
+pub type EspId = usize;
+
+#[derive(Debug, Clone)]
+struct HostEntry {
+    esp: EspId,
+    role: HostRole,
+    path_prefix: Option<String>,
+}
+
+/// The compiled catalog.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    /// Every ESP, in file order.
+    pub esps: Vec<Esp>,
+    hosts: HashMap<String, Vec<HostEntry>>,
+    host_patterns: RegexSet,
+    host_pattern_meta: Vec<(EspId, HostRole)>,
+    shapes: RegexSet,
+    shape_meta: Vec<(EspId, Shape)>,
+}
+
+impl Catalog {
+    /// The built-in catalog.
+    pub fn builtin() -> &'static Catalog {
+        &BUILTIN_CATALOG
+    }
+
+    /// Compiles a catalog from TOML text.
+    pub fn from_toml(text: &str) -> Result<Catalog, String> {
+        let file: CatalogFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        Catalog::from_entries(file.esp)
+    }
+
+    /// The built-in entries followed by `extra` (from a user's config); an extra entry with the
+    /// name of a built-in one adds to it.
+    pub fn with_extra(extra: &[EspEntry]) -> Result<Catalog, String> {
+        let mut entries: Vec<EspEntry> = Catalog::builtin().esps.iter().map(|e| e.entry.clone()).collect();
+        for e in extra {
+            match entries.iter_mut().find(|b| b.name.eq_ignore_ascii_case(&e.name)) {
+                Some(b) => {
+                    b.tracking_hosts.extend(e.tracking_hosts.iter().cloned());
+                    b.content_hosts.extend(e.content_hosts.iter().cloned());
+                    b.tracking_patterns.extend(e.tracking_patterns.iter().cloned());
+                    b.content_patterns.extend(e.content_patterns.iter().cloned());
+                    b.click.extend(e.click.iter().cloned());
+                    b.open.extend(e.open.iter().cloned());
+                    b.unsubscribe.extend(e.unsubscribe.iter().cloned());
+                    b.asset.extend(e.asset.iter().cloned());
+                    b.evidence.extend(e.evidence.iter().cloned());
+                    if e.cname.is_some() {
+                        b.cname.clone_from(&e.cname);
+                    }
+                    if e.activate.is_some() {
+                        b.activate.clone_from(&e.activate);
+                    }
+                    if e.https.is_some() {
+                        b.https.clone_from(&e.https);
+                    }
+                }
+                None => entries.push(e.clone()),
+            }
+        }
+        Catalog::from_entries(entries)
+    }
+
+    fn from_entries(entries: Vec<EspEntry>) -> Result<Catalog, String> {
+        let mut hosts: HashMap<String, Vec<HostEntry>> = HashMap::new();
+        let mut content_patterns = Vec::new();
+        let mut tracking_patterns = Vec::new();
+        let mut shape_sources = Vec::new();
+        let mut shape_meta = Vec::new();
+        let mut esps = Vec::with_capacity(entries.len());
+        for (id, entry) in entries.into_iter().enumerate() {
+            for (list, role) in
+                [(&entry.tracking_hosts, HostRole::Tracking), (&entry.content_hosts, HostRole::Content)]
+            {
+                for h in list {
+                    let h = h.trim().to_ascii_lowercase();
+                    let (host, prefix) = match h.find('/') {
+                        Some(i) => (h[..i].to_string(), Some(h[i..].to_string())),
+                        None => (h.clone(), None),
+                    };
+                    hosts.entry(host).or_default().push(HostEntry { esp: id, role, path_prefix: prefix });
+                }
+            }
+            for p in &entry.content_patterns {
+                content_patterns.push((p.clone(), (id, HostRole::Content)));
+            }
+            for p in &entry.tracking_patterns {
+                tracking_patterns.push((p.clone(), (id, HostRole::Tracking)));
+            }
+            // Open before unsubscribe before asset before click: click shapes are the broadest.
+            for (list, shape) in [
+                (&entry.open, Shape::Open),
+                (&entry.unsubscribe, Shape::Unsubscribe),
+                (&entry.asset, Shape::Asset),
+                (&entry.click, Shape::Click),
+            ] {
+                for p in list {
+                    shape_sources.push(p.clone());
+                    shape_meta.push((id, shape));
+                }
+            }
+            let evidence = entry
+                .evidence
+                .iter()
+                .map(|e| {
+                    let pattern = e
+                        .pattern
+                        .as_deref()
+                        .map(|p| {
+                            RegexBuilder::new(p)
+                                .case_insensitive(true)
+                                .build()
+                                .map_err(|err| format!("{}: evidence pattern {p:?}: {err}", entry.name))
+                        })
+                        .transpose()?;
+                    Ok(Evidence { header: e.header.clone(), pattern })
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            esps.push(Esp { entry, evidence });
+        }
+        // Entries with a path prefix are tried before the bare host.
+        for list in hosts.values_mut() {
+            list.sort_by_key(|e| e.path_prefix.is_none());
+        }
+        content_patterns.extend(tracking_patterns);
+        let host_patterns = RegexSetBuilder::new(content_patterns.iter().map(|(p, _)| p))
+            .case_insensitive(true)
+            .build()
+            .map_err(|e| format!("host pattern: {e}"))?;
+        let shapes = RegexSetBuilder::new(&shape_sources).build().map_err(|e| format!("URL shape: {e}"))?;
+        Ok(Catalog {
+            esps,
+            hosts,
+            host_patterns,
+            host_pattern_meta: content_patterns.into_iter().map(|(_, m)| m).collect(),
+            shapes,
+            shape_meta,
+        })
+    }
+
+    /// The ESP that owns `host` (lower-case, no trailing dot), and what for.
+    pub fn host(&self, host: &str, path: &str) -> Option<(EspId, HostRole)> {
+        let mut suffix = host;
+        loop {
+            if let Some(list) = self.hosts.get(suffix) {
+                let hit = list.iter().find(|e| e.path_prefix.as_deref().is_none_or(|p| path.starts_with(p)));
+                if let Some(e) = hit {
+                    return Some((e.esp, e.role));
+                }
+            }
+            match suffix.find('.') {
+                Some(i) => suffix = &suffix[i + 1..],
+                None => break,
+            }
+        }
+        self.host_patterns.matches(host).iter().next().map(|i| self.host_pattern_meta[i])
+    }
+
+    /// The ESP URL shape `path_query` (`/path?query`) has, if any (first in catalog order).
+    pub fn shape(&self, path_query: &str) -> Option<(EspId, Shape)> {
+        self.shapes.matches(path_query).iter().next().map(|i| self.shape_meta[i])
+    }
+
+    /// The ESP named `name` (case-insensitive).
+    pub fn by_name(&self, name: &str) -> Option<EspId> {
+        self.esps.iter().position(|e| e.name().eq_ignore_ascii_case(name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[test]
+    fn the_builtin_catalog_compiles() {
+        let c = Catalog::builtin();
+        assert!(c.esps.len() > 40);
+    }
+
+    #[rstest]
+    #[case("u123.ct.sendgrid.net", "/ls/click", Some(("SendGrid", HostRole::Tracking)))]
+    #[case("cdn.mcauto-images-production.sendgrid.net", "/a.png", Some(("SendGrid", HostRole::Content)))]
+    #[case("abc.us6.list-manage.com", "/track/click", Some(("Mailchimp", HostRole::Tracking)))]
+    #[case("us6.campaign-archive.com", "/", Some(("Mailchimp", HostRole::Content)))]
+    #[case("substack.com", "/redirect/2/x", Some(("Substack", HostRole::Tracking)))]
+    #[case("carlos.substack.com", "/p/x", Some(("Substack", HostRole::Content)))]
+    #[case("elevator.cmail20.com", "/t/x", Some(("Campaign Monitor", HostRole::Tracking)))]
+    #[case("i7.cmail20.com", "/ei/x.png", Some(("Campaign Monitor", HostRole::Content)))]
+    #[case("t.hubspotemail.net", "/x", Some(("HubSpot", HostRole::Tracking)))]
+    #[case("hs-1.s.hubspotemail.net", "/x", Some(("HubSpot", HostRole::Content)))]
+    #[case("x.mkto-ab0244.com", "/dc/x", Some(("Marketo", HostRole::Tracking)))]
+    #[case("shop.example.com", "/", None)]
+    #[case("notsendgrid.net", "/", None)]
+    fn hosts(#[case] host: &str, #[case] path: &str, #[case] want: Option<(&str, HostRole)>) {
+        let c = Catalog::builtin();
+        let got = c.host(host, path).map(|(id, r)| (c.esps[id].name(), r));
+        assert_eq!(got, want);
+    }
+
+    #[rstest]
+    #[case("/ls/click?upn=abc", Some(("SendGrid", Shape::Click)))]
+    #[case("/wf/open?upn=abc", Some(("SendGrid", Shape::Open)))]
+    #[case("/c/eJwVjUuOwyAQRE9jdlh8GjosWGQz17AwDTEKCR6bkef4IVJtnuqp", Some(("Mailgun", Shape::Click)))]
+    #[case("/o/eJwVjUuOwyAQRE9jdlh8GjosWGQz17AwDTEKCR6bkef4", Some(("Mailgun", Shape::Open)))]
+    #[case("/e3t/Ctc/2O+113/d2MBYV04/VXcc", Some(("HubSpot", Shape::Click)))]
+    #[case("/?qs=1abc9c574ab8479a65fdc247a2c72e69681b4e710514ee7f1f7957d81a89195a", Some(("Salesforce Marketing Cloud", Shape::Click)))]
+    #[case("/f/a/Edbo0JcFEvAMzsApjUwQaA~~/AABVuxA~/UDEyCQ", Some(("SparkPost", Shape::Click)))]
+    #[case("/mk/cl/f/sh/7nVU1aA2nfsTSzF50tlaorLNTMB40yT/OmzPBgIe_cTH", Some(("Brevo", Shape::Click)))]
+    #[case("/r/?id=h68799c5d,5f683c8,22f42bb&p1=x", Some(("Adobe Campaign", Shape::Click)))]
+    #[case("/products/shoes?id=7", None)]
+    #[case("/c/abc", None)]
+    #[case("/img/logo.png", None)]
+    fn shapes(#[case] pq: &str, #[case] want: Option<(&str, Shape)>) {
+        let c = Catalog::builtin();
+        let got = c.shape(pq).map(|(id, s)| (c.esps[id].name(), s));
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn extra_entries_extend_the_catalog() {
+        let extra: CatalogFile = toml::from_str(
+            "[[esp]]\nname = \"Inhouse\"\ntracking_hosts = [\"clicks.inhouse.example\"]\n\
+             [[esp]]\nname = \"SendGrid\"\ntracking_hosts = [\"sg-legacy.example\"]\n",
+        )
+        .unwrap();
+        let c = Catalog::with_extra(&extra.esp).unwrap();
+        let name = |h: &str| c.host(h, "/").map(|(id, _)| c.esps[id].name().to_string());
+        assert_eq!(name("clicks.inhouse.example").as_deref(), Some("Inhouse"));
+        assert_eq!(name("a.sg-legacy.example").as_deref(), Some("SendGrid"));
+    }
+}

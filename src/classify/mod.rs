@@ -1,0 +1,351 @@
+//! Stage 5 (unwrap → **classify** → rules): what each link is — on the expected tracking
+//! domain, on an ESP's shared domain, tracker-shaped on some other (branded) domain, or direct —
+//! which ESP is behind it, and what it does (click, open pixel, unsubscribe, asset).
+//!
+//! A link is judged by its first non-gateway URL: SafeLinks or Proofpoint around an ESP link
+//! does not hide the ESP.
+
+pub mod catalog;
+pub mod expect;
+
+use serde::Serialize;
+use url::Url;
+
+use crate::extract::{Kind, RawLink};
+use crate::unwrap::{parse_web, Unwrapped};
+pub use catalog::{Catalog, EspId, HostRole, Shape};
+
+/// The class of a link, as the JSON `class` field names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Class {
+    /// On a host given with `--expect`.
+    Expected,
+    /// On a host an ESP owns and shares between its customers.
+    EspDefault,
+    /// Tracker-shaped (an ESP's URL shape) on a host that was not expected.
+    EspCustom,
+    /// Anything else.
+    Direct,
+}
+
+impl Class {
+    /// The JSON name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Expected => "expected",
+            Class::EspDefault => "esp-default",
+            Class::EspCustom => "esp-custom",
+            Class::Direct => "direct",
+        }
+    }
+}
+
+/// What a link does for the reader or the sender.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Something to click.
+    Click,
+    /// An open-tracking pixel.
+    Open,
+    /// An unsubscribe or preferences link.
+    Unsubscribe,
+    /// An image, stylesheet, font or other resource the client loads.
+    Asset,
+}
+
+impl Role {
+    /// The JSON name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Click => "click",
+            Role::Open => "open",
+            Role::Unsubscribe => "unsubscribe",
+            Role::Asset => "asset",
+        }
+    }
+}
+
+/// The classification of one link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Classified {
+    /// The class.
+    pub class: Class,
+    /// The ESP behind it, if known.
+    pub esp: Option<EspId>,
+    /// What it does.
+    pub role: Role,
+    /// The link's kind, upgraded to `pixel` when an image turns out to be an open pixel.
+    pub kind: Kind,
+    /// The judged URL's host (lower-case), if it has one.
+    pub host: Option<String>,
+    /// Index in `[url, hops…]` of the judged URL.
+    pub judged: usize,
+    /// The judged URL uses `http:`.
+    pub insecure: bool,
+    /// What the ESP host is for, when it is an ESP host.
+    pub host_role: Option<HostRole>,
+    /// The ESP URL shape of the judged URL, if any.
+    pub shape: Option<Shape>,
+    /// Index of the `--expect` entry it matched.
+    pub expected: Option<usize>,
+    /// The final destination, or `None` when it cannot be known offline.
+    pub destination: Option<String>,
+    /// Why the destination is unknown.
+    pub destination_note: Option<String>,
+}
+
+/// A URL split for classification.
+struct Judged {
+    host: Option<String>,
+    path_query: String,
+    insecure: bool,
+    mailto: bool,
+}
+
+fn judge(url: &str) -> Judged {
+    let lower = url.get(..7).unwrap_or(url).to_ascii_lowercase();
+    if lower.starts_with("mailto:") {
+        let addr = &url[7..];
+        let addr = &addr[..addr.find('?').unwrap_or(addr.len())];
+        let host = addr.rsplit('@').next().filter(|_| addr.contains('@'));
+        return Judged {
+            host: host.map(|h| crate::unwrap::codec::pct(h).to_ascii_lowercase()),
+            path_query: String::new(),
+            insecure: false,
+            mailto: true,
+        };
+    }
+    // Scheme-less `www.` and protocol-relative URLs get a scheme to parse, but are not called
+    // insecure: the sender did not write `http:`.
+    let (parsed, written_scheme) = match parse_web(url) {
+        Some(u) => (Some(u), true),
+        None if lower.starts_with("www.") => (Url::parse(&format!("http://{url}")).ok(), false),
+        None if url.starts_with("//") => (Url::parse(&format!("https:{url}")).ok(), false),
+        None => (None, false),
+    };
+    match parsed {
+        Some(u) => {
+            let mut pq = u.path().to_string();
+            if let Some(q) = u.query() {
+                pq.push('?');
+                pq.push_str(q);
+            }
+            Judged {
+                host: u.host_str().map(|h| h.trim_end_matches('.').to_ascii_lowercase()),
+                path_query: pq,
+                insecure: written_scheme && u.scheme() == "http",
+                mailto: false,
+            }
+        }
+        None => Judged { host: None, path_query: String::new(), insecure: false, mailto: false },
+    }
+}
+
+/// The host of a URL as linkaudit reads it (web URLs, `www.`, `//host`, and `mailto:` domains),
+/// lower-cased.
+pub fn host_of(url: &str) -> Option<String> {
+    judge(url).host
+}
+
+/// Classifies one link against the catalog and the expected hosts.
+pub fn classify(raw: &RawLink, unwrapped: &Unwrapped, expected: &[String], catalog: &Catalog) -> Classified {
+    let judged_at = unwrapped.first_non_gateway;
+    let judged_url = unwrapped.at(&raw.url, judged_at.unwrap_or(0));
+    let mut j = judge(judged_url);
+    if judged_at.is_none() {
+        // The chain ends inside an opaque gateway: only a host hint may be left.
+        let hint = unwrapped.opaque.as_ref().and_then(|o| o.host_hint.clone());
+        j = Judged {
+            host: hint.map(|h| h.to_ascii_lowercase()),
+            path_query: String::new(),
+            insecure: false,
+            mailto: false,
+        };
+    }
+    let shape = if j.mailto || j.path_query.is_empty() { None } else { catalog.shape(&j.path_query) };
+    let path = j.path_query.split('?').next().unwrap_or("");
+    let on_host = j.host.as_deref().and_then(|h| catalog.host(h, path));
+    let expected_ix = j.host.as_deref().and_then(|h| expect::matches(expected, h));
+
+    let (class, esp) = if expected_ix.is_some() {
+        (Class::Expected, shape.map(|s| s.0).or(on_host.map(|h| h.0)))
+    } else if let Some((esp, _)) = on_host {
+        (Class::EspDefault, Some(esp))
+    } else if let Some((esp, _)) = shape {
+        (Class::EspCustom, Some(esp))
+    } else {
+        (Class::Direct, None)
+    };
+
+    let role = role_of(raw, shape.map(|s| s.1), &j);
+    let kind = if role == Role::Open && raw.kind == Kind::Image { Kind::Pixel } else { raw.kind };
+
+    let (destination, destination_note) = destination(raw, unwrapped, role, catalog);
+    Classified {
+        class,
+        esp,
+        role,
+        kind,
+        host: j.host,
+        judged: judged_at.unwrap_or(0),
+        insecure: j.insecure,
+        host_role: on_host.map(|h| h.1),
+        shape: shape.map(|s| s.1),
+        expected: expected_ix,
+        destination,
+        destination_note,
+    }
+}
+
+fn role_of(raw: &RawLink, shape: Option<Shape>, j: &Judged) -> Role {
+    if raw.kind == Kind::Header {
+        return Role::Unsubscribe;
+    }
+    let clickable = match raw.kind {
+        Kind::Anchor | Kind::Area | Kind::Text | Kind::Form | Kind::Refresh => true,
+        Kind::Vml | Kind::Amp => raw.attribute.as_deref() == Some("href"),
+        _ => false,
+    };
+    match shape {
+        Some(Shape::Open) => return Role::Open,
+        Some(Shape::Unsubscribe) if clickable => return Role::Unsubscribe,
+        _ => {}
+    }
+    if raw.pixel_hint {
+        return Role::Open;
+    }
+    if !clickable {
+        return Role::Asset;
+    }
+    let unsubscribe_text =
+        raw.text.as_deref().is_some_and(|t| t.to_ascii_lowercase().contains("unsubscribe"));
+    let unsubscribe_path = !j.mailto && j.path_query.to_ascii_lowercase().contains("unsubscribe");
+    if unsubscribe_text || unsubscribe_path {
+        Role::Unsubscribe
+    } else {
+        Role::Click
+    }
+}
+
+/// The last URL of the chain, unless it is a tracker whose payload cannot be read offline.
+fn destination(
+    raw: &RawLink,
+    u: &Unwrapped,
+    role: Role,
+    catalog: &Catalog,
+) -> (Option<String>, Option<String>) {
+    if let Some(o) = &u.opaque {
+        let what = u.gateway.unwrap_or(o.by);
+        return (None, Some(format!("destination hidden by {what}: not recoverable offline")));
+    }
+    let last = u.last(&raw.url);
+    if matches!(role, Role::Click | Role::Unsubscribe) {
+        let j = judge(last);
+        if let Some(host) = j.host.as_deref().filter(|_| !j.mailto) {
+            let path = j.path_query.split('?').next().unwrap_or("");
+            let shape = catalog.shape(&j.path_query);
+            let tracker_host = catalog.host(host, path).filter(|h| h.1 == HostRole::Tracking);
+            let esp = match (shape, tracker_host) {
+                (Some((esp, Shape::Click | Shape::Open)), _) => Some(esp),
+                (_, Some((esp, _))) if shape.is_none_or(|s| s.1 != Shape::Unsubscribe) => Some(esp),
+                _ => None,
+            };
+            if let Some(esp) = esp {
+                let name = catalog.esps[esp].name();
+                return (None, Some(format!("{name} tracking token: destination not recoverable offline")));
+            }
+        }
+    }
+    (Some(last.to_string()), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::unwrap::unwrap;
+
+    fn link(url: &str, kind: Kind) -> RawLink {
+        RawLink {
+            url: url.into(),
+            kind,
+            part: "1".into(),
+            line: 1,
+            column: 1,
+            element: None,
+            attribute: Some("href".into()),
+            mso: false,
+            pixel_hint: false,
+            text: None,
+        }
+    }
+
+    fn run(url: &str, kind: Kind, expected: &[&str]) -> Classified {
+        let expected: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+        let raw = link(url, kind);
+        classify(&raw, &unwrap(url, 8), &expected, Catalog::builtin())
+    }
+
+    fn esp_name(c: &Classified) -> Option<&'static str> {
+        c.esp.map(|id| Catalog::builtin().esps[id].name())
+    }
+
+    #[test]
+    fn esp_default_click() {
+        let c = run("https://u123.ct.sendgrid.net/ls/click?upn=abc", Kind::Anchor, &[]);
+        assert_eq!((c.class, esp_name(&c), c.role), (Class::EspDefault, Some("SendGrid"), Role::Click));
+        assert_eq!(c.destination, None);
+        assert!(c.destination_note.unwrap().contains("not recoverable"));
+    }
+
+    #[test]
+    fn expected_host_names_the_esp_by_shape() {
+        let c = run("https://track.example.com/ls/click?upn=abc", Kind::Anchor, &["track.example.com"]);
+        assert_eq!((c.class, esp_name(&c)), (Class::Expected, Some("SendGrid")));
+    }
+
+    #[test]
+    fn branded_host_is_esp_custom() {
+        let c = run("https://url2508.example.com.au/wf/open?upn=abc", Kind::Image, &[]);
+        assert_eq!(
+            (c.class, esp_name(&c), c.role, c.kind),
+            (Class::EspCustom, Some("SendGrid"), Role::Open, Kind::Pixel)
+        );
+    }
+
+    #[test]
+    fn gateway_wrapped_links_are_judged_by_the_esp_hop() {
+        let url = "https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fu1.ct.sendgrid.net%2Fls%2Fclick%3Fupn%3Dx&data=1";
+        let c = run(url, Kind::Anchor, &[]);
+        assert_eq!((c.class, esp_name(&c), c.judged), (Class::EspDefault, Some("SendGrid"), 1));
+        assert_eq!(c.host.as_deref(), Some("u1.ct.sendgrid.net"));
+    }
+
+    #[test]
+    fn decoded_destination() {
+        let c = run(
+            "http://abcdefgh.r.us-east-1.awstrack.me/L0/https:%2F%2Fshop.example.com%2Fa/1/0100-000000/s=1",
+            Kind::Anchor,
+            &[],
+        );
+        assert_eq!(c.destination.as_deref(), Some("https://shop.example.com/a"));
+        assert!(c.insecure);
+    }
+
+    #[test]
+    fn direct_and_mailto() {
+        let c = run("https://shop.example.com/a", Kind::Anchor, &["track.example.com"]);
+        assert_eq!((c.class, c.esp), (Class::Direct, None));
+        let m = run("mailto:unsub@unsubscribe.mailchimpapp.net?subject=x", Kind::Header, &[]);
+        assert_eq!((m.class, m.role), (Class::EspDefault, Role::Unsubscribe));
+        assert_eq!(m.host.as_deref(), Some("unsubscribe.mailchimpapp.net"));
+    }
+
+    #[test]
+    fn scheme_less_www_links_have_a_host() {
+        let c = run("www.example.net/plain", Kind::Text, &[]);
+        assert_eq!(c.host.as_deref(), Some("www.example.net"));
+        assert!(!c.insecure);
+    }
+}

@@ -1,0 +1,79 @@
+//! CLI: turning PATH arguments into inputs — files, folders walked for messages, stdin.
+
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+/// One input to audit.
+pub enum Input {
+    /// A file.
+    File(PathBuf),
+    /// Standard input.
+    Stdin,
+}
+
+impl Input {
+    /// The name reports use.
+    pub fn name(&self) -> String {
+        match self {
+            Input::File(p) => p.display().to_string(),
+            Input::Stdin => "-".into(),
+        }
+    }
+
+    /// Reads the whole input.
+    pub fn read(&self) -> io::Result<Vec<u8>> {
+        match self {
+            Input::File(p) => fs::read(p),
+            Input::Stdin => {
+                let mut buf = Vec::new();
+                io::stdin().lock().read_to_end(&mut buf)?;
+                Ok(buf)
+            }
+        }
+    }
+}
+
+/// Extensions taken when walking a folder.
+const MESSAGE_EXTENSIONS: &[&str] = &["eml", "emlx", "mbox", "mbx"];
+
+/// Expands the arguments: `-` is stdin, a folder gives every message file below it (sorted),
+/// anything else is taken as a file. Folders that cannot be read are reported in `errors`.
+pub fn expand(paths: &[PathBuf], errors: &mut Vec<(String, String)>) -> Vec<Input> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            out.push(Input::Stdin);
+        } else if p.is_dir() {
+            walk(p, &mut out, errors);
+        } else {
+            out.push(Input::File(p.clone()));
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path, out: &mut Vec<Input>, errors: &mut Vec<(String, String)>) {
+    let mut entries: Vec<PathBuf> = match fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(e) => {
+            errors.push((dir.display().to_string(), e.to_string()));
+            return;
+        }
+    };
+    entries.sort();
+    for path in entries {
+        let is_dir = fs::symlink_metadata(&path).map(|m| m.is_dir()).unwrap_or(false);
+        if is_dir {
+            walk(&path, out, errors);
+        } else if has_message_extension(&path) {
+            out.push(Input::File(path));
+        }
+    }
+}
+
+fn has_message_extension(p: &Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| MESSAGE_EXTENSIONS.iter().any(|m| m.eq_ignore_ascii_case(e)))
+}

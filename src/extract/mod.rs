@@ -1,0 +1,216 @@
+//! Stage 3 (message → **extract** → unwrap → …): every link and pixel in a parsed message.
+//!
+//! HTML and AMP parts go through lol_html ([`html`]), with Outlook conditional comments parsed a
+//! second time and CSS `url()` read from `<style>` and `style=""` ([`css`]); text parts through
+//! linkify ([`text`]); `List-Unsubscribe` through [`headers`]. Each link keeps its kind, the part
+//! it came from and its line:column in the decoded part (in the message source for headers).
+
+pub mod css;
+pub mod entities;
+mod headers;
+mod html;
+pub mod span;
+pub mod srcset;
+mod text;
+
+use serde::Serialize;
+
+use crate::message::{ParsedMessage, PartKind};
+
+/// What a link is, as the JSON `kind` field names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// `<a href>`.
+    Anchor,
+    /// `<area href>` of an image map.
+    Area,
+    /// `<img src>` (and `<input type=image>`).
+    Image,
+    /// An image that is an open-tracking pixel (1×1, hidden, or a known open-tracking path).
+    Pixel,
+    /// One candidate of a `srcset`.
+    Srcset,
+    /// `background=` on body, table, td, th.
+    Background,
+    /// `url()` or `@import` in CSS.
+    Css,
+    /// A VML element (`v:roundrect href`, `v:fill src`, …): Outlook-only buttons and backgrounds.
+    Vml,
+    /// `form action` (and AMP `action-xhr`, `formaction`).
+    Form,
+    /// `<link href>` (stylesheets, fonts, preconnects).
+    Link,
+    /// A URL in a text/plain part.
+    Text,
+    /// A URL in a header (`List-Unsubscribe`).
+    Header,
+    /// Any link in a text/x-amp-html part.
+    Amp,
+    /// `src`/`poster` of video, audio, source, embed, object.
+    Media,
+    /// `<script src>`.
+    Script,
+    /// `<iframe src>` / `<frame src>`.
+    Frame,
+    /// `<meta http-equiv=refresh content="0; url=…">`.
+    Refresh,
+}
+
+impl Kind {
+    /// The JSON name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Anchor => "anchor",
+            Kind::Area => "area",
+            Kind::Image => "image",
+            Kind::Pixel => "pixel",
+            Kind::Srcset => "srcset",
+            Kind::Background => "background",
+            Kind::Css => "css",
+            Kind::Vml => "vml",
+            Kind::Form => "form",
+            Kind::Link => "link",
+            Kind::Text => "text",
+            Kind::Header => "header",
+            Kind::Amp => "amp",
+            Kind::Media => "media",
+            Kind::Script => "script",
+            Kind::Frame => "frame",
+            Kind::Refresh => "refresh",
+        }
+    }
+}
+
+/// A link as found, before any unwrapping or classification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RawLink {
+    /// The URL after MIME and entity decoding, trimmed, resolved against `<base href>`.
+    pub url: String,
+    /// What it is.
+    pub kind: Kind,
+    /// Section it came from (`1.2`), or `header` / `2.header` for header fields.
+    pub part: String,
+    /// 1-based line in the decoded part (in the message source for headers).
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+    /// HTML element (`a`, `img`, `v:roundrect`), when from HTML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element: Option<String>,
+    /// Attribute or header name (`href`, `style`, `List-Unsubscribe`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<String>,
+    /// Inside an Outlook conditional comment (`<!--[if mso]> … <![endif]-->`): only Outlook
+    /// for Windows shows it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub mso: bool,
+    /// The HTML says this image is invisible (1×1, zero-size or hidden).
+    #[serde(skip)]
+    pub pixel_hint: bool,
+    /// Visible text of an anchor, whitespace collapsed (first 200 characters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// Everything extraction found in one message.
+#[derive(Debug, Clone, Default)]
+pub struct Extracted {
+    /// Links in document order: headers first, then parts.
+    pub links: Vec<RawLink>,
+    /// A `List-Unsubscribe-Post` header is present (RFC 8058 one-click).
+    pub list_unsubscribe_post: bool,
+    /// Parts whose HTML could not be read to the end, with the reason.
+    pub html_errors: Vec<(String, String)>,
+}
+
+/// Extracts every link of `msg`.
+pub fn extract(msg: &ParsedMessage) -> Extracted {
+    let mut out = Extracted {
+        list_unsubscribe_post: msg.header_values("List-Unsubscribe-Post").next().is_some(),
+        ..Extracted::default()
+    };
+    headers::extract(&msg.headers, "header", &mut out.links);
+    for nested in &msg.nested {
+        headers::extract(&nested.headers, &format!("{}.header", nested.path), &mut out.links);
+    }
+    for part in &msg.parts {
+        match part.kind {
+            PartKind::Html | PartKind::Amp => {
+                if let Err(e) = html::extract(part, &mut out.links) {
+                    out.html_errors.push((part.path.clone(), e));
+                }
+            }
+            PartKind::Text => text::extract(part, &mut out.links),
+        }
+    }
+    out
+}
+
+/// Cleans an attribute or text URL: trims ASCII whitespace and drops tabs and line breaks, as
+/// browsers do. Returns `None` for things that are not links to audit (fragments, `cid:`,
+/// `data:`, `javascript:`, `tel:` …).
+pub(crate) fn clean_url(raw: &str) -> Option<String> {
+    let trimmed = raw.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\u{0c}');
+    if trimmed.is_empty() || trimmed.starts_with('#') {
+        return None;
+    }
+    let url: String = if trimmed.contains(['\t', '\r', '\n']) {
+        trimmed.chars().filter(|c| !matches!(c, '\t' | '\r' | '\n')).collect()
+    } else {
+        trimmed.to_string()
+    };
+    if let Some(colon) = url.find(':') {
+        let scheme = &url[..colon];
+        if !scheme.is_empty()
+            && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+        {
+            let scheme = scheme.to_ascii_lowercase();
+            if scheme == "mailto" && url[colon + 1..].split('?').next().is_none_or(|a| a.trim().is_empty()) {
+                return None; // `mailto:` with no address
+            }
+            if matches!(
+                scheme.as_str(),
+                "cid"
+                    | "mid"
+                    | "data"
+                    | "javascript"
+                    | "vbscript"
+                    | "about"
+                    | "tel"
+                    | "sms"
+                    | "callto"
+                    | "skype"
+                    | "fax"
+                    | "blob"
+                    | "x-apple-data-detectors"
+            ) {
+                return None;
+            }
+        }
+    }
+    Some(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_url;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case(" https://x.example/a ", Some("https://x.example/a"))]
+    #[case("https://x.exa\nmple/a", Some("https://x.example/a"))]
+    #[case("#top", None)]
+    #[case("cid:logo@x", None)]
+    #[case("JavaScript:alert(1)", None)]
+    #[case("data:image/png;base64,AAAA", None)]
+    #[case("tel:+123", None)]
+    #[case("mailto:a@x.example", Some("mailto:a@x.example"))]
+    #[case("mailto:", None)]
+    #[case("mailto:?subject=x", None)]
+    #[case("article.html", Some("article.html"))]
+    #[case("   ", None)]
+    fn urls_are_cleaned(#[case] raw: &str, #[case] want: Option<&str>) {
+        assert_eq!(clean_url(raw).as_deref(), want);
+    }
+}

@@ -1,0 +1,263 @@
+//! Stage 1 of the flow (input → message → …): raw bytes in, one or more raw messages out.
+//!
+//! Recognises what the bytes are — a plain `.eml`, an Apple Mail `.emlx`, an mbox file, or the
+//! text of Gmail's "Show original" page — and hands each message's bytes on. Nothing is parsed
+//! here beyond what is needed to tell these apart; a file that is not an email at all is an
+//! [`InputError`], not an empty report.
+
+mod emlx;
+pub mod mbox;
+mod show_original;
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+pub use show_original::ShowOriginal;
+
+/// What kind of file the bytes came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Container {
+    /// A single RFC 5322 message (`.eml`), CRLF or LF.
+    Eml,
+    /// Apple Mail's `.emlx`: a byte count line, the message, then a property list.
+    Emlx,
+    /// One message of an mbox file.
+    Mbox,
+    /// The text of Gmail's "Show original" page, summary block included.
+    ShowOriginal,
+}
+
+/// One message's bytes, ready for [`crate::message`].
+#[derive(Debug, Clone)]
+pub struct RawMessage<'a> {
+    /// Position of the message in its file (0 unless the file is an mbox).
+    pub index: usize,
+    /// The message source, with any container wrapping removed.
+    pub bytes: Cow<'a, [u8]>,
+    /// The kind of file it came from.
+    pub container: Container,
+    /// The summary block of a Gmail "Show original" page, when there was one.
+    pub show_original: Option<ShowOriginal>,
+}
+
+/// Why bytes could not be read as email at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputError {
+    /// Nothing but whitespace.
+    Empty,
+    /// The bytes do not start like a message, an mbox or a "Show original" page.
+    NotAnEmail(String),
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InputError::Empty => f.write_str("empty input: no message to audit"),
+            InputError::NotAnEmail(why) => write!(f, "not an email message: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Splits the bytes of one input (a file or stdin) into the messages it holds.
+///
+/// A single message gives one [`RawMessage`]; an mbox gives one per message, in order.
+pub fn split(bytes: &[u8]) -> Result<Vec<RawMessage<'_>>, InputError> {
+    let bytes = strip_bom(bytes);
+    let start = skip_blank_lines(bytes);
+    let body = &bytes[start..];
+    if body.is_empty() {
+        return Err(InputError::Empty);
+    }
+    if body.starts_with(b"From ") {
+        let messages: Vec<RawMessage<'_>> = mbox::split_slice(body)
+            .into_iter()
+            .enumerate()
+            .map(|(index, bytes)| RawMessage {
+                index,
+                bytes,
+                container: Container::Mbox,
+                show_original: None,
+            })
+            .collect();
+        if messages.is_empty() {
+            return Err(InputError::NotAnEmail("an mbox \"From \" line with no message after it".into()));
+        }
+        return Ok(messages);
+    }
+    if let Some((summary, rest)) = show_original::strip(body) {
+        check_header_block(rest)?;
+        return Ok(vec![RawMessage {
+            index: 0,
+            bytes: Cow::Borrowed(rest),
+            container: Container::ShowOriginal,
+            show_original: Some(summary),
+        }]);
+    }
+    if let Some(inner) = emlx::unwrap(body) {
+        check_header_block(inner)?;
+        return Ok(vec![RawMessage {
+            index: 0,
+            bytes: Cow::Borrowed(inner),
+            container: Container::Emlx,
+            show_original: None,
+        }]);
+    }
+    check_header_block(body)?;
+    Ok(vec![RawMessage {
+        index: 0,
+        bytes: Cow::Borrowed(body),
+        container: Container::Eml,
+        show_original: None,
+    }])
+}
+
+fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// Offset of the first byte after any leading blank lines (some saved messages start with one).
+fn skip_blank_lines(bytes: &[u8]) -> usize {
+    let mut i = 0;
+    let mut line_start = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => line_start = i + 1,
+            b'\r' | b' ' | b'\t' => {}
+            _ => return line_start,
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+/// Header names that only email has: at least one must appear in the first header block.
+const MAIL_HEADERS: &[&str] = &[
+    "from",
+    "to",
+    "cc",
+    "subject",
+    "date",
+    "received",
+    "message-id",
+    "mime-version",
+    "content-type",
+    "return-path",
+    "delivered-to",
+    "dkim-signature",
+    "authentication-results",
+    "received-spf",
+    "reply-to",
+    "sender",
+    "list-unsubscribe",
+    "list-id",
+    "x-mailer",
+    "x-received",
+    "x-original-to",
+    "envelope-to",
+    "feedback-id",
+];
+
+/// Checks that `bytes` start with an RFC 5322 header block.
+pub(crate) fn check_header_block(bytes: &[u8]) -> Result<(), InputError> {
+    let mut saw_mail_header = false;
+    for (n, line) in bytes.split(|&b| b == b'\n').take(500).enumerate() {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            break;
+        }
+        if n > 0 && (line[0] == b' ' || line[0] == b'\t') {
+            continue; // folded continuation
+        }
+        match header_name(line) {
+            Some(name) => {
+                let lower = name.to_ascii_lowercase();
+                if MAIL_HEADERS.contains(&lower.as_str())
+                    || lower.starts_with("x-")
+                    || lower.starts_with("arc-")
+                    || lower.starts_with("list-")
+                {
+                    saw_mail_header = true;
+                }
+            }
+            None if n == 0 => return Err(InputError::NotAnEmail(describe_first_line(line))),
+            None => break,
+        }
+    }
+    if saw_mail_header {
+        Ok(())
+    } else {
+        Err(InputError::NotAnEmail(
+            "no email header field (From, Subject, Received, …) in the header block".into(),
+        ))
+    }
+}
+
+/// The field name of a header line, when the line is `name:` followed by anything.
+fn header_name(line: &[u8]) -> Option<&str> {
+    let colon = memchr::memchr(b':', line)?;
+    let name = &line[..colon];
+    if name.is_empty() || name.len() > 76 || !name.iter().all(|&b| (33..=126).contains(&b)) {
+        return None;
+    }
+    std::str::from_utf8(name).ok()
+}
+
+fn describe_first_line(line: &[u8]) -> String {
+    let lower: Vec<u8> = line.iter().take(64).map(u8::to_ascii_lowercase).collect();
+    let trimmed = lower.trim_ascii_start();
+    if trimmed.starts_with(b"<!doctype") || trimmed.starts_with(b"<html") || trimmed.starts_with(b"<") {
+        return "this looks like an HTML file, not the raw message: save the message source \
+                (\"Show original\" → \"Download original\", or \"Save as .eml\")"
+            .into();
+    }
+    if line.iter().take(256).any(|&b| b == 0 || (b < 32 && b != b'\t' && b != b'\r')) {
+        return "binary data, not a message source".into();
+    }
+    "the first line is neither a header field (\"Name: value\") nor an mbox \"From \" line".into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plain_message_is_one_eml() {
+        let msgs = split(b"From: a@example.com\r\nSubject: x\r\n\r\nbody\r\n").unwrap();
+        assert_eq!(msgs.len(), 1);
+        assert_eq!(msgs[0].container, Container::Eml);
+    }
+
+    #[test]
+    fn leading_blank_lines_and_bom_are_skipped() {
+        let msgs = split(b"\xEF\xBB\xBF\r\n\nSubject: x\n\nbody\n").unwrap();
+        assert!(msgs[0].bytes.starts_with(b"Subject: x"));
+    }
+
+    #[test]
+    fn empty_and_whitespace_are_empty() {
+        assert_eq!(split(b"").unwrap_err(), InputError::Empty);
+        assert_eq!(split(b" \r\n\n\t").unwrap_err(), InputError::Empty);
+    }
+
+    #[test]
+    fn html_is_not_an_email() {
+        let err = split(b"<html><body><a href='https://x.example'>x</a></body></html>").unwrap_err();
+        assert!(matches!(err, InputError::NotAnEmail(ref why) if why.contains("HTML")));
+    }
+
+    #[test]
+    fn random_bytes_are_not_an_email() {
+        let err = split(&[0x00, 0xff, 0x13, 0x37, b'\n', 0x80]).unwrap_err();
+        assert!(matches!(err, InputError::NotAnEmail(_)));
+    }
+
+    #[test]
+    fn a_colon_line_without_mail_headers_is_not_an_email() {
+        let err = split(b"Note: buy milk\nAnd: eggs\n\ntext\n").unwrap_err();
+        assert!(matches!(err, InputError::NotAnEmail(_)));
+    }
+}

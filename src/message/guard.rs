@@ -1,0 +1,92 @@
+//! Message: limits applied to the raw bytes before parsing.
+//!
+//! mail-parser 0.11 parses nesting iteratively but drops nested `message/rfc822` values
+//! recursively, so tens of thousands of levels overflow the stack. Before parsing, every
+//! `message/rfc822`, `message/global` and `multipart/digest` beyond the allowed count is
+//! rewritten in place to a same-length opaque type, which keeps the rest of the message intact.
+
+use std::borrow::Cow;
+
+use super::Problem;
+use crate::options::Limits;
+
+/// Type names that make mail-parser open a nested message, and their opaque stand-ins.
+const NESTING_TYPES: &[(&[u8], &[u8])] = &[
+    (b"message/rfc822", b"application/xx"),
+    (b"message/global", b"application/xx"),
+    (b"multipart/digest", b"multipart/x-dgst"),
+];
+
+/// Returns the bytes to parse, cut or defused as the limits require.
+pub(super) fn apply<'a>(raw: &'a [u8], limits: &Limits, problems: &mut Vec<Problem>) -> Cow<'a, [u8]> {
+    let raw = if raw.len() > limits.max_input_bytes {
+        problems.push(Problem::LimitReached {
+            limit: "input size (bytes)".into(),
+            value: limits.max_input_bytes,
+            path: None,
+        });
+        &raw[..limits.max_input_bytes]
+    } else {
+        raw
+    };
+    let allowed = limits.max_depth.saturating_mul(2).max(1);
+    let hits = nesting_hits(raw);
+    if hits.len() <= allowed {
+        return Cow::Borrowed(raw);
+    }
+    let mut owned = raw.to_vec();
+    for &(at, stand_in) in &hits[allowed..] {
+        owned[at..at + stand_in.len()].copy_from_slice(stand_in);
+    }
+    problems.push(Problem::LimitReached { limit: "nested messages".into(), value: allowed, path: None });
+    Cow::Owned(owned)
+}
+
+/// Offsets of every nesting type name (ASCII case-insensitive), in order.
+fn nesting_hits(raw: &[u8]) -> Vec<(usize, &'static [u8])> {
+    let mut hits = Vec::new();
+    // Every name starts with "m"; look at each "/" and check the word before it.
+    for slash in memchr::memchr_iter(b'/', raw) {
+        for &(name, stand_in) in NESTING_TYPES {
+            let head = name.iter().position(|&b| b == b'/').unwrap_or(0);
+            if slash < head {
+                continue;
+            }
+            let at = slash - head;
+            if raw.len() >= at + name.len() && raw[at..at + name.len()].eq_ignore_ascii_case(name) {
+                hits.push((at, stand_in));
+                break;
+            }
+        }
+    }
+    hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_rfc822_nesting_is_defused_beyond_the_limit() {
+        let mut raw = Vec::new();
+        for _ in 0..10 {
+            raw.extend_from_slice(b"Content-Type: Message/RFC822\r\n\r\n");
+        }
+        let limits = Limits { max_depth: 2, ..Limits::default() };
+        let mut problems = Vec::new();
+        let out = apply(&raw, &limits, &mut problems);
+        let text = String::from_utf8_lossy(&out);
+        assert_eq!(text.matches("Message/RFC822").count(), 4);
+        assert_eq!(text.matches("application/xx").count(), 6);
+        assert_eq!(out.len(), raw.len());
+        assert_eq!(problems.len(), 1);
+    }
+
+    #[test]
+    fn oversized_input_is_cut() {
+        let limits = Limits { max_input_bytes: 4, ..Limits::default() };
+        let mut problems = Vec::new();
+        assert_eq!(apply(b"abcdefgh", &limits, &mut problems).as_ref(), b"abcd");
+        assert!(matches!(problems[0], Problem::LimitReached { .. }));
+    }
+}

@@ -1,0 +1,230 @@
+//! Message: the iterative walk over mail-parser's part tree, nested messages included.
+
+use mail_parser::{Message, MessagePart, MimeHeaders, PartType};
+
+use super::{headers, NestedMessage, ParsedMessage, Part, PartKind, Problem};
+use crate::options::Limits;
+
+struct Item<'m, 'x> {
+    msg: &'m Message<'x>,
+    id: usize,
+    path: String,
+    depth: usize,
+}
+
+/// Walks `msg` depth-first in document order, filling `out.parts`, `out.nested` and problems.
+pub(super) fn walk(msg: &Message<'_>, limits: &Limits, out: &mut ParsedMessage) {
+    let top = msg.raw_message();
+    let mut stack: Vec<Item<'_, '_>> = Vec::new();
+    push_message_root(msg, "", 0, &mut stack);
+    let mut visited = 0usize;
+    let mut depth_reported = false;
+    while let Some(item) = stack.pop() {
+        visited += 1;
+        if visited > limits.max_parts {
+            out.problems.push(Problem::LimitReached {
+                limit: "parts".into(),
+                value: limits.max_parts,
+                path: None,
+            });
+            break;
+        }
+        let Some(part) = item.msg.parts.get(item.id) else { continue };
+        match &part.body {
+            PartType::Multipart(children) => {
+                if item.depth >= limits.max_depth {
+                    if !depth_reported {
+                        out.problems.push(Problem::LimitReached {
+                            limit: "nesting depth".into(),
+                            value: limits.max_depth,
+                            path: Some(item.path.clone()),
+                        });
+                        depth_reported = true;
+                    }
+                    continue;
+                }
+                for (i, &child) in children.iter().enumerate().rev() {
+                    // Children always come after their parent; anything else would be a cycle.
+                    if (child as usize) <= item.id {
+                        continue;
+                    }
+                    stack.push(Item {
+                        msg: item.msg,
+                        id: child as usize,
+                        path: join(&item.path, i + 1),
+                        depth: item.depth + 1,
+                    });
+                }
+            }
+            PartType::Message(inner) => {
+                if item.depth >= limits.max_depth {
+                    if !depth_reported {
+                        out.problems.push(Problem::LimitReached {
+                            limit: "nesting depth".into(),
+                            value: limits.max_depth,
+                            path: Some(item.path.clone()),
+                        });
+                        depth_reported = true;
+                    }
+                    continue;
+                }
+                out.nested
+                    .push(NestedMessage { path: item.path.clone(), headers: headers::collect(inner, top) });
+                push_message_root(inner, &item.path, item.depth + 1, &mut stack);
+            }
+            PartType::Text(text) | PartType::Html(text) => {
+                let html = matches!(part.body, PartType::Html(_));
+                if let Some(p) = text_part(part, text, html, &item.path, limits, &mut out.problems) {
+                    out.parts.push(p);
+                }
+            }
+            PartType::Binary(_) | PartType::InlineBinary(_) => {
+                if part.is_encoding_problem && is_message_type(part) {
+                    out.problems.push(Problem::UnreadableNestedMessage { path: item.path.clone() });
+                }
+            }
+        }
+    }
+}
+
+/// Pushes the root of a (possibly nested) message: its children when it is multipart, else
+/// itself as section `<prefix>.1` (or `1` at the top).
+fn push_message_root<'m, 'x>(
+    msg: &'m Message<'x>,
+    prefix: &str,
+    depth: usize,
+    stack: &mut Vec<Item<'m, 'x>>,
+) {
+    let Some(root) = msg.parts.first() else { return };
+    if let PartType::Multipart(_) = root.body {
+        stack.push(Item { msg, id: 0, path: prefix.to_string(), depth });
+    } else {
+        stack.push(Item { msg, id: 0, path: join(prefix, 1), depth });
+    }
+}
+
+fn join(prefix: &str, n: usize) -> String {
+    if prefix.is_empty() {
+        n.to_string()
+    } else {
+        format!("{prefix}.{n}")
+    }
+}
+
+fn is_message_type(part: &MessagePart<'_>) -> bool {
+    part.content_type().is_some_and(|ct| ct.ctype().eq_ignore_ascii_case("message"))
+}
+
+/// Builds a [`Part`] for a text body the auditor reads, or `None` for other text types.
+fn text_part(
+    part: &MessagePart<'_>,
+    text: &str,
+    html: bool,
+    path: &str,
+    limits: &Limits,
+    problems: &mut Vec<Problem>,
+) -> Option<Part> {
+    let ct = part.content_type();
+    let subtype = ct.and_then(|c| c.subtype()).unwrap_or(if html { "html" } else { "plain" });
+    let subtype = subtype.to_ascii_lowercase();
+    let kind = if html {
+        PartKind::Html
+    } else {
+        match subtype.as_str() {
+            "plain" | "enriched" | "richtext" | "markdown" | "x-markdown" | "calendar" => PartKind::Text,
+            "html" | "watch-html" | "x-watch-html" => PartKind::Html,
+            "x-amp-html" => PartKind::Amp,
+            _ => return None,
+        }
+    };
+    let content_type = format!("text/{subtype}");
+    let charset = ct.and_then(|c| c.attribute("charset")).map(|c| c.trim().to_ascii_lowercase());
+    if part.is_encoding_problem {
+        problems.push(Problem::BrokenEncoding { path: path.to_string(), content_type: content_type.clone() });
+    }
+    if let Some(cs) = &charset {
+        if !known_charset(cs) {
+            problems.push(Problem::UnknownCharset { path: path.to_string(), charset: cs.clone() });
+        }
+    }
+    let replaced = text.matches('\u{FFFD}').count();
+    if replaced > 0 {
+        problems.push(Problem::InvalidBytes { path: path.to_string(), count: replaced });
+    }
+    let mut text = text;
+    if text.len() > limits.max_part_bytes {
+        problems.push(Problem::LimitReached {
+            limit: "part size (bytes)".into(),
+            value: limits.max_part_bytes,
+            path: Some(path.to_string()),
+        });
+        let mut cut = limits.max_part_bytes;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text = &text[..cut];
+    }
+    let attachment = part.content_disposition().is_some_and(|d| d.is_attachment());
+    Some(Part { path: path.to_string(), content_type, charset, kind, attachment, text: text.to_string() })
+}
+
+fn known_charset(cs: &str) -> bool {
+    let cs = cs.trim_matches(|c| c == '"' || c == '\'');
+    matches!(cs, "utf-8" | "utf8" | "us-ascii" | "ascii" | "unicode-1-1-utf-8")
+        || mail_parser::decoders::charsets::map::charset_decoder(cs.as_bytes()).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::message::{parse, PartKind, Problem};
+    use crate::options::Limits;
+
+    fn parts(raw: &str) -> Vec<(String, String, PartKind)> {
+        parse(raw.as_bytes(), &Limits::default())
+            .parts
+            .into_iter()
+            .map(|p| (p.path, p.content_type, p.kind))
+            .collect()
+    }
+
+    #[test]
+    fn a_single_part_message_is_section_1() {
+        let got = parts("Subject: x\nContent-Type: text/html\n\n<a href=x>x</a>\n");
+        assert_eq!(got, vec![("1".into(), "text/html".into(), PartKind::Html)]);
+    }
+
+    #[test]
+    fn nested_paths_follow_imap_numbering() {
+        let raw = "Subject: x\nContent-Type: multipart/mixed; boundary=a\n\n--a\n\
+Content-Type: multipart/alternative; boundary=b\n\n--b\nContent-Type: text/plain\n\nt\n--b\n\
+Content-Type: text/x-amp-html\n\n<a href=x>x</a>\n--b--\n--a\nContent-Type: message/rfc822\n\n\
+Subject: inner\nContent-Type: text/html\n\n<p>inner</p>\n--a--\n";
+        let got = parts(raw);
+        let paths: Vec<&str> = got.iter().map(|p| p.0.as_str()).collect();
+        assert_eq!(paths, ["1.1", "1.2", "2.1"]);
+        assert_eq!(got[1].2, PartKind::Amp);
+        let parsed = parse(raw.as_bytes(), &Limits::default());
+        assert_eq!(parsed.nested.len(), 1);
+        assert_eq!(parsed.nested[0].path, "2");
+    }
+
+    #[test]
+    fn deep_multipart_nesting_stops_at_the_limit() {
+        let mut raw = String::from("Subject: deep\n");
+        for i in 0..200 {
+            raw.push_str(&format!("Content-Type: multipart/mixed; boundary=b{i}\n\n--b{i}\n"));
+        }
+        raw.push_str("Content-Type: text/plain\n\nhttps://deep.example.com/\n");
+        let parsed = parse(raw.as_bytes(), &Limits::default());
+        assert!(parsed
+            .problems
+            .iter()
+            .any(|p| matches!(p, Problem::LimitReached { limit, .. } if limit == "nesting depth")));
+    }
+
+    #[test]
+    fn a_headers_only_message_has_no_body() {
+        let parsed = parse(b"Subject: x\n", &Limits::default());
+        assert!(parsed.problems.contains(&Problem::NoBody));
+    }
+}

@@ -1,0 +1,108 @@
+//! Audit options: what the caller expects and the limits that keep hostile input bounded.
+//! Built by the binary from flags (and later a config file), passed to [`crate::audit`].
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::classify::Catalog;
+
+/// What an audit is asked to check, and within which limits.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Hosts the sender's tracked links and pixels should use (`--expect`), lower-cased.
+    /// An entry `*.example.com` matches every subdomain of `example.com`.
+    pub expect: Vec<String>,
+    /// Resource limits.
+    pub limits: Limits,
+    /// The ESP catalog; the built-in one when `None`.
+    pub catalog: Option<Arc<Catalog>>,
+}
+
+impl Options {
+    /// Options expecting the given tracking hosts, with default limits.
+    pub fn expecting<I, S>(hosts: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        Options {
+            expect: hosts
+                .into_iter()
+                .map(|h| normalise_expect(h.as_ref()))
+                .filter(|h| !h.is_empty())
+                .collect(),
+            ..Options::default()
+        }
+    }
+
+    /// The catalog in use.
+    pub fn catalog(&self) -> &Catalog {
+        self.catalog.as_deref().unwrap_or_else(|| Catalog::builtin())
+    }
+}
+
+/// Lower-cases an `--expect` value and strips a scheme, path or trailing dot a user may paste.
+pub fn normalise_expect(raw: &str) -> String {
+    let mut s = raw.trim();
+    if let Some(i) = s.find("://") {
+        s = &s[i + 3..];
+    }
+    if let Some(i) = s.find(['/', '?', '#']) {
+        s = &s[..i];
+    }
+    // A port is not part of the host.
+    if let Some(i) = s.rfind(':') {
+        if s[i + 1..].bytes().all(|b| b.is_ascii_digit()) {
+            s = &s[..i];
+        }
+    }
+    s.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// Limits on the work one message may cause. Hitting one is an input finding (LA004), never a
+/// crash: the audit goes on with what fits.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest message accepted, in bytes (input beyond it is cut and reported).
+    pub max_input_bytes: usize,
+    /// Deepest MIME nesting (multipart and message/rfc822 levels) that is walked.
+    pub max_depth: usize,
+    /// Most MIME parts walked per message.
+    pub max_parts: usize,
+    /// Largest decoded text part scanned for links, in bytes.
+    pub max_part_bytes: usize,
+    /// Most links reported per message.
+    pub max_links: usize,
+    /// Most redirect layers unwrapped per link.
+    pub max_unwrap_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_input_bytes: 64 * 1024 * 1024,
+            max_depth: 64,
+            max_parts: 10_000,
+            max_part_bytes: 32 * 1024 * 1024,
+            max_links: 50_000,
+            max_unwrap_depth: 8,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case("track.example.com", "track.example.com")]
+    #[case("Track.Example.COM.", "track.example.com")]
+    #[case("https://track.example.com/path?x", "track.example.com")]
+    #[case("track.example.com:443", "track.example.com")]
+    #[case("  *.example.com ", "*.example.com")]
+    fn expect_values_are_normalised(#[case] raw: &str, #[case] want: &str) {
+        assert_eq!(normalise_expect(raw), want);
+    }
+}

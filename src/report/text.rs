@@ -1,0 +1,209 @@
+//! Report renderer: text — grouped per message, each finding with its location, the URL and the
+//! hint, then a summary. Findings that repeat (same rule, message and hint) are shown once with
+//! all their locations. Colour only when asked for; untrusted text is always sanitised.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use super::sanitize::terminal;
+use super::{MessageReport, Report};
+use crate::finding::{Finding, Severity};
+
+/// ANSI styling, on or off.
+#[derive(Clone, Copy)]
+struct Paint(bool);
+
+impl Paint {
+    fn wrap(self, code: &str, s: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn bold(self, s: &str) -> String {
+        self.wrap("1", s)
+    }
+    fn dim(self, s: &str) -> String {
+        self.wrap("2", s)
+    }
+    fn severity(self, sev: Severity, s: &str) -> String {
+        match sev {
+            Severity::Error => self.wrap("1;31", s),
+            Severity::Warning => self.wrap("1;33", s),
+            Severity::Info => self.wrap("1;36", s),
+        }
+    }
+    fn green(self, s: &str) -> String {
+        self.wrap("1;32", s)
+    }
+}
+
+/// Longest URL shown in full; longer ones keep their start and end.
+const MAX_URL: usize = 160;
+/// Locations listed for a repeated finding before "and N more".
+const MAX_LOCATIONS: usize = 6;
+
+/// The report as text for a terminal or a log; `color` turns ANSI colours on.
+pub fn render(report: &Report, color: bool) -> String {
+    let p = Paint(color);
+    let mut out = String::new();
+    for (i, m) in report.messages.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        message(&mut out, m, p);
+    }
+    for e in &report.errors {
+        let _ = writeln!(
+            out,
+            "\n{} {}: {}",
+            p.severity(Severity::Error, "error[LA001]"),
+            terminal(&e.source),
+            terminal(&e.message)
+        );
+    }
+    let s = &report.summary;
+    let _ = writeln!(
+        out,
+        "\n{} {} message{}, {} link{} · {} · {} · {}{}",
+        p.bold("summary:"),
+        s.messages,
+        plural(s.messages),
+        s.links,
+        plural(s.links),
+        p.severity(Severity::Error, &format!("{} error{}", s.errors, plural(s.errors))),
+        p.severity(Severity::Warning, &format!("{} warning{}", s.warnings, plural(s.warnings))),
+        p.severity(Severity::Info, &format!("{} info{}", s.infos, plural(s.infos))),
+        if s.unreadable > 0 {
+            format!(" · {} unreadable input{}", s.unreadable, plural(s.unreadable))
+        } else {
+            String::new()
+        },
+    );
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn message(out: &mut String, m: &MessageReport, p: Paint) {
+    let _ = writeln!(out, "{}", p.bold(&terminal(&m.display_source())));
+    let mut head = Vec::new();
+    if let Some(from) = &m.from {
+        head.push(format!("From: {}", terminal(from)));
+    }
+    if let Some(subject) = &m.subject {
+        head.push(format!("Subject: {}", terminal(subject)));
+    }
+    if !head.is_empty() {
+        let _ = writeln!(out, "  {}", head.join(" · "));
+    }
+    if !m.sent_via.is_empty() {
+        let via: Vec<String> =
+            m.sent_via.iter().map(|s| format!("{} ({})", s.esp, terminal(&s.evidence))).collect();
+        let _ = writeln!(out, "  Sent via: {}", via.join(", "));
+    }
+    if let Some(so) = &m.show_original {
+        let rows: Vec<String> = [("SPF", &so.spf), ("DKIM", &so.dkim), ("DMARC", &so.dmarc)]
+            .iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} {}", terminal(v))))
+            .collect();
+        if !rows.is_empty() {
+            let _ = writeln!(out, "  Gmail verdicts: {}", rows.join(" · "));
+        }
+    }
+    let mut by_class: BTreeMap<&str, usize> = BTreeMap::new();
+    for l in &m.links {
+        *by_class.entry(l.class.as_str()).or_default() += 1;
+    }
+    let classes: Vec<String> = by_class.iter().map(|(c, n)| format!("{n} {c}")).collect();
+    let _ = writeln!(
+        out,
+        "  Links: {}{}",
+        m.links.len(),
+        if classes.is_empty() { String::new() } else { format!(" ({})", classes.join(", ")) }
+    );
+    let mut hints_shown: Vec<&str> = Vec::new();
+    for group in group_findings(&m.findings) {
+        finding(out, group, p, &mut hints_shown);
+    }
+    let (e, w, i) = m.counts();
+    if m.findings.is_empty() {
+        let _ = writeln!(out, "  {} no findings", p.green("✔"));
+    } else {
+        let mark = p.severity(m.worst().unwrap_or(Severity::Info), if e > 0 { "✖" } else { "!" });
+        let _ = writeln!(
+            out,
+            "\n  {mark} {e} error{} · {w} warning{} · {i} info{}",
+            plural(e),
+            plural(w),
+            plural(i)
+        );
+    }
+}
+
+/// Findings with the same code, message and hint, in first-seen order.
+fn group_findings(findings: &[Finding]) -> Vec<Vec<&Finding>> {
+    let mut groups: Vec<Vec<&Finding>> = Vec::new();
+    for f in findings {
+        match groups
+            .iter_mut()
+            .find(|g| g[0].code == f.code && g[0].message == f.message && g[0].hint == f.hint)
+        {
+            Some(g) => g.push(f),
+            None => groups.push(vec![f]),
+        }
+    }
+    groups
+}
+
+fn finding<'a>(out: &mut String, group: Vec<&'a Finding>, p: Paint, hints_shown: &mut Vec<&'a str>) {
+    let f = group[0];
+    let label = format!("{}[{}]", f.severity.as_str(), f.code);
+    let times = if group.len() > 1 { format!(" (×{})", group.len()) } else { String::new() };
+    let _ = writeln!(out, "\n  {} {}{}", p.severity(f.severity, &label), terminal(&f.message), times);
+    let locations: Vec<String> = group.iter().filter_map(|f| location(f)).collect();
+    if !locations.is_empty() {
+        let shown: Vec<&str> = locations.iter().take(MAX_LOCATIONS).map(String::as_str).collect();
+        let more = locations.len().saturating_sub(MAX_LOCATIONS);
+        let tail = if more > 0 { format!(", and {more} more") } else { String::new() };
+        let _ = writeln!(out, "    {} {}{tail}", p.dim("-->"), shown.join(", "));
+    }
+    if let Some(url) = &f.url {
+        let _ = writeln!(out, "    {} {}", p.dim("url:"), terminal(&shorten(url)));
+    }
+    if let Some(hint) = &f.hint {
+        if hints_shown.contains(&hint.as_str()) {
+            let _ = writeln!(out, "    {} as above", p.dim("hint:"));
+        } else {
+            hints_shown.push(hint);
+            let _ = writeln!(out, "    {} {}", p.dim("hint:"), terminal(hint));
+        }
+    }
+}
+
+fn location(f: &Finding) -> Option<String> {
+    match (&f.part, f.line, f.column) {
+        (Some(part), Some(l), Some(c)) if part.ends_with("header") => {
+            Some(format!("{part} line {l}, column {c}"))
+        }
+        (Some(part), Some(l), Some(c)) => Some(format!("part {part} line {l}, column {c}")),
+        (Some(part), _, _) => Some(format!("part {part}")),
+        _ => None,
+    }
+}
+
+fn shorten(url: &str) -> String {
+    if url.chars().count() <= MAX_URL {
+        return url.to_string();
+    }
+    let head: String = url.chars().take(MAX_URL - 40).collect();
+    let tail: String = url.chars().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect();
+    format!("{head}…{tail}")
+}

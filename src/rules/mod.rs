@@ -1,0 +1,280 @@
+//! Stage 6 (classify → **rules** → report): findings a user should act on.
+//!
+//! Every rule has a permanent code (`LA` + 3 digits; the hundreds digit is the family: 0xx input,
+//! 1xx http, 2xx tracking domain, 3xx wrappers, 4xx headers), a kebab-case name naming the bad
+//! pattern, a default severity, and documentation in `docs/rules/<CODE>.md` (What it finds / Why
+//! it matters / How to fix / Example) printed by `linkaudit rules CODE`. Codes are never reused.
+
+mod headers;
+mod http;
+mod input;
+mod tracking;
+mod wrappers;
+
+use serde::Serialize;
+
+use crate::audit::AuditedLink;
+use crate::classify::{Catalog, EspId};
+use crate::extract::Extracted;
+use crate::finding::{Finding, Severity};
+use crate::message::ParsedMessage;
+use crate::options::Options;
+
+/// A rule: its identity, default severity and documentation.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Rule {
+    /// Permanent code.
+    pub code: &'static str,
+    /// Kebab-case name of the bad pattern.
+    pub name: &'static str,
+    /// Default severity.
+    pub severity: Severity,
+    /// One line.
+    pub summary: &'static str,
+    /// Markdown documentation.
+    #[serde(skip)]
+    pub docs: &'static str,
+}
+
+macro_rules! rule {
+    ($ident:ident, $code:literal, $name:literal, $sev:ident, $summary:literal) => {
+        #[doc = $summary]
+        pub const $ident: Rule = Rule {
+            code: $code,
+            name: $name,
+            severity: Severity::$sev,
+            summary: $summary,
+            docs: include_str!(concat!("../../docs/rules/", $code, ".md")),
+        };
+    };
+}
+
+rule!(LA001, "LA001", "unreadable-input", Error, "The input is not an email message (or is empty).");
+rule!(
+    LA002,
+    "LA002",
+    "undecodable-part",
+    Warning,
+    "A part could not be decoded completely; links in it may be missing."
+);
+rule!(LA003, "LA003", "message-without-body", Warning, "The message has no text, HTML or AMP body to audit.");
+rule!(
+    LA004,
+    "LA004",
+    "limit-reached",
+    Warning,
+    "A size, nesting or count limit was reached; what lies beyond it was not audited."
+);
+rule!(
+    LA101,
+    "LA101",
+    "plain-http-tracking-link",
+    Error,
+    "A tracked link, pixel or unsubscribe URL uses plain http."
+);
+rule!(LA102, "LA102", "plain-http-link", Warning, "A direct link, image or destination uses plain http.");
+rule!(
+    LA201,
+    "LA201",
+    "esp-default-tracking-domain",
+    Error,
+    "A tracked link or pixel is on the ESP's shared tracking domain instead of your own."
+);
+rule!(
+    LA202,
+    "LA202",
+    "unexpected-tracking-domain",
+    Error,
+    "A tracker-shaped link is on a host that is not the expected tracking domain."
+);
+rule!(
+    LA203,
+    "LA203",
+    "expected-tracking-domain-unused",
+    Error,
+    "No link or pixel uses the expected tracking domain."
+);
+rule!(
+    LA204,
+    "LA204",
+    "expected-domain-is-apex",
+    Warning,
+    "The expected tracking domain is a registrable apex domain, not a subdomain."
+);
+rule!(
+    LA205,
+    "LA205",
+    "esp-hosted-content",
+    Warning,
+    "An image or hosted page is served from the ESP's own domain."
+);
+rule!(
+    LA301,
+    "LA301",
+    "opaque-gateway-link",
+    Info,
+    "A security gateway hides the link's destination; its tracking domain cannot be checked offline."
+);
+rule!(
+    LA401,
+    "LA401",
+    "list-unsubscribe-esp-default-domain",
+    Warning,
+    "A List-Unsubscribe URL is on the ESP's shared domain."
+);
+rule!(
+    LA402,
+    "LA402",
+    "one-click-unsubscribe-missing",
+    Warning,
+    "List-Unsubscribe has an https URL but no List-Unsubscribe-Post header (RFC 8058)."
+);
+
+/// Every rule, in code order.
+pub static RULES: &[Rule] =
+    &[LA001, LA002, LA003, LA004, LA101, LA102, LA201, LA202, LA203, LA204, LA205, LA301, LA401, LA402];
+
+/// The rule with this code (case-insensitive) or name.
+pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name.eq_ignore_ascii_case(code_or_name))
+}
+
+/// What the rules look at for one message.
+pub struct Context<'a> {
+    /// Options of the run.
+    pub opts: &'a Options,
+    /// The catalog in use.
+    pub catalog: &'a Catalog,
+    /// The parsed message.
+    pub parsed: &'a ParsedMessage,
+    /// What extraction found besides links.
+    pub extracted: &'a Extracted,
+    /// Every link, classified.
+    pub links: &'a [AuditedLink],
+}
+
+impl Context<'_> {
+    /// The ESP's display name.
+    pub fn esp_name(&self, esp: EspId) -> &str {
+        self.catalog.esps[esp].name()
+    }
+
+    /// The host a user should use in a hint: the first `--expect`, or a placeholder.
+    pub fn expected_or_placeholder(&self) -> String {
+        self.opts
+            .expect
+            .first()
+            .map_or_else(|| "track.<your domain>".to_string(), |e| e.trim_start_matches("*.").to_string())
+    }
+
+    /// "Activate a branded tracking domain" advice for an ESP, in its own words.
+    pub fn activation_hint(&self, esp: EspId) -> String {
+        let e = &self.catalog.esps[esp].entry;
+        let activate =
+            e.activate.as_deref().unwrap_or("activate a custom tracking domain in the ESP's settings");
+        if !e.custom_domain {
+            return activate.to_string();
+        }
+        match &e.cname {
+            Some(cname) => format!("{activate}; CNAME {} → {cname}", self.expected_or_placeholder()),
+            None => activate.to_string(),
+        }
+    }
+}
+
+/// Runs every rule over one message.
+pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    input::check(ctx, &mut out);
+    http::check(ctx, &mut out);
+    tracking::check(ctx, &mut out);
+    wrappers::check(ctx, &mut out);
+    headers::check(ctx, &mut out);
+    out
+}
+
+/// A finding at a link's location.
+pub(crate) fn at_link(
+    rule: &Rule,
+    severity: Severity,
+    link: &AuditedLink,
+    message: String,
+    hint: Option<String>,
+) -> Finding {
+    Finding {
+        code: rule.code,
+        name: rule.name,
+        severity,
+        message,
+        url: Some(link.raw.url.clone()),
+        part: Some(link.raw.part.clone()),
+        line: Some(link.raw.line),
+        column: Some(link.raw.column),
+        hint,
+    }
+}
+
+/// A finding about the whole message (or a part, without a line).
+pub(crate) fn at_message(
+    rule: &Rule,
+    severity: Severity,
+    part: Option<String>,
+    message: String,
+    hint: Option<String>,
+) -> Finding {
+    Finding {
+        code: rule.code,
+        name: rule.name,
+        severity,
+        message,
+        url: None,
+        part,
+        line: None,
+        column: None,
+        hint,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_names_are_kebab_case_and_every_rule_is_documented() {
+        let mut codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), RULES.len(), "duplicate rule code");
+        for r in RULES {
+            assert!(
+                r.code.len() == 5
+                    && r.code.starts_with("LA")
+                    && r.code[2..].bytes().all(|b| b.is_ascii_digit()),
+                "{}",
+                r.code
+            );
+            assert!(
+                r.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{} is not kebab-case",
+                r.name
+            );
+            for section in ["## What it finds", "## Why it matters", "## How to fix", "## Example"] {
+                assert!(r.docs.contains(section), "{} docs lack {section:?}", r.code);
+            }
+            assert!(
+                r.docs.starts_with(&format!("# {} {}", r.code, r.name)),
+                "{} docs must start with '# CODE name'",
+                r.code
+            );
+        }
+    }
+
+    #[test]
+    fn lookup_by_code_or_name() {
+        assert_eq!(rule("la201").map(|r| r.name), Some("esp-default-tracking-domain"));
+        assert_eq!(rule("plain-http-link").map(|r| r.code), Some("LA102"));
+        assert!(rule("LA999").is_none());
+    }
+}

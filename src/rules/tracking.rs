@@ -1,0 +1,170 @@
+//! Rules LA2xx: the tracking domain — links and pixels on an ESP's shared domain, tracker-shaped
+//! links on an unexpected host, the expected domain not used at all, an apex as the expected
+//! domain, and ESP-hosted images and pages.
+
+use std::collections::BTreeMap;
+
+use super::{at_link, at_message, Context, LA201, LA202, LA203, LA204, LA205};
+use crate::audit::AuditedLink;
+use crate::classify::{expect, Class, HostRole, Role};
+use crate::extract::Kind;
+use crate::finding::{Finding, Severity};
+
+/// "click-tracked link in the text part", "open-tracking pixel", "Outlook-only VML button link" …
+pub(crate) fn describe(link: &AuditedLink) -> String {
+    let c = &link.classified;
+    let what = match (c.role, link.raw.kind) {
+        (Role::Open, _) => "open-tracking pixel",
+        (Role::Unsubscribe, Kind::Header) => "List-Unsubscribe URL",
+        (Role::Unsubscribe, _) => "unsubscribe link",
+        (Role::Click, Kind::Vml) => "Outlook-only VML button link",
+        (Role::Click, Kind::Form) => "form action",
+        (Role::Click, _) if matches!(c.class, Class::Direct) => "link",
+        (Role::Click, _) => "click-tracked link",
+        (Role::Asset, Kind::Image | Kind::Srcset | Kind::Amp) => "image",
+        (Role::Asset, Kind::Background | Kind::Css) => "background image",
+        (Role::Asset, Kind::Link) => "linked resource",
+        (Role::Asset, Kind::Script) => "script",
+        (Role::Asset, Kind::Vml) => "Outlook-only VML image",
+        (Role::Asset, _) => "resource",
+    };
+    let place = match link.raw.kind {
+        Kind::Text => " in the text part",
+        Kind::Amp => " in the AMP part",
+        _ if link.raw.mso && link.raw.kind != Kind::Vml => " in an Outlook-only (MSO) block",
+        _ => "",
+    };
+    format!("{what}{place}")
+}
+
+pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let expected = &ctx.opts.expect;
+    let mut branded: BTreeMap<(String, usize), (usize, &AuditedLink)> = BTreeMap::new();
+    for link in ctx.links {
+        let c = &link.classified;
+        let Some(host) = c.host.as_deref() else { continue };
+        if link.raw.kind == Kind::Header
+            || link.raw.url.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("mailto:"))
+        {
+            continue; // List-Unsubscribe: LA401; mailto: no tracking
+        }
+        match c.class {
+            Class::EspDefault => {
+                let esp = c.esp.unwrap_or(0);
+                let name = ctx.esp_name(esp);
+                if c.host_role == Some(HostRole::Tracking) && c.role != Role::Asset {
+                    out.push(at_link(
+                        &LA201,
+                        LA201.severity,
+                        link,
+                        format!("{} on {name}'s shared tracking domain {host}", describe(link)),
+                        Some(ctx.activation_hint(esp)),
+                    ));
+                } else {
+                    let what = match c.role {
+                        Role::Asset => describe(link),
+                        Role::Unsubscribe => "unsubscribe page".into(),
+                        _ => "hosted page".into(),
+                    };
+                    out.push(at_link(
+                        &LA205,
+                        LA205.severity,
+                        link,
+                        format!("{what} on {name}'s domain {host}"),
+                        Some(format!(
+                            "Host images on your own domain or CDN, and use {name}'s branded content/tracking domain where it has one: {}",
+                            ctx.activation_hint(esp)
+                        )),
+                    ));
+                }
+            }
+            Class::EspCustom if c.role != Role::Asset => {
+                let esp = c.esp.unwrap_or(0);
+                if expected.is_empty() {
+                    branded.entry((host.to_string(), esp)).or_insert((0, link)).0 += 1;
+                } else {
+                    let name = ctx.esp_name(esp);
+                    out.push(at_link(
+                        &LA202,
+                        LA202.severity,
+                        link,
+                        format!(
+                            "{} tracked through {name} on {host}, not on the expected {}",
+                            describe(link),
+                            expected.join(" or ")
+                        ),
+                        Some(format!(
+                            "If {host} is yours too, add it with --expect; otherwise make {} the {name} tracking domain: {}",
+                            ctx.expected_or_placeholder(),
+                            ctx.activation_hint(esp)
+                        )),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    for ((host, esp), (count, first)) in branded {
+        let name = ctx.esp_name(esp);
+        let what = if count == 1 {
+            "1 tracked link or pixel uses".to_string()
+        } else {
+            format!("{count} tracked links and pixels use")
+        };
+        out.push(at_link(
+            &LA202,
+            Severity::Info,
+            first,
+            format!("{what} the branded domain {host} ({name})"),
+            Some(format!("If {host} is your tracking domain, run with --expect {host} to check that every link and pixel uses it")),
+        ));
+    }
+    if !expected.is_empty() && !ctx.links.iter().any(|l| l.classified.class == Class::Expected) {
+        let mut elsewhere: Vec<String> = Vec::new();
+        for l in ctx.links {
+            let c = &l.classified;
+            if matches!(c.class, Class::EspDefault | Class::EspCustom) && c.role != Role::Asset {
+                if let (Some(h), Some(e)) = (&c.host, c.esp) {
+                    let s = format!("{h} ({})", ctx.esp_name(e));
+                    if !elsewhere.contains(&s) {
+                        elsewhere.push(s);
+                    }
+                }
+            }
+        }
+        let message = if elsewhere.is_empty() {
+            format!(
+                "no link or pixel uses the expected tracking domain {}; no tracked link was found at all",
+                expected.join(" or ")
+            )
+        } else {
+            format!(
+                "no link or pixel uses the expected tracking domain {}; tracked links use {}",
+                expected.join(" or "),
+                elsewhere.join(", ")
+            )
+        };
+        let esp = ctx.links.iter().find_map(|l| {
+            let c = &l.classified;
+            matches!(c.class, Class::EspDefault | Class::EspCustom).then_some(c.esp).flatten()
+        });
+        let hint = match esp {
+            Some(e) => format!("The branded tracking domain is not active for this message: {}. Then send a new test", ctx.activation_hint(e)),
+            None => "Check that click tracking is on and the branded tracking domain is active for this sending domain, then send a new test".into(),
+        };
+        out.push(at_message(&LA203, LA203.severity, None, message, Some(hint)));
+    }
+    for e in expected {
+        if expect::is_apex(e) {
+            out.push(at_message(
+                &LA204,
+                LA204.severity,
+                None,
+                format!("the expected tracking domain {e} is a registrable apex domain, not a subdomain"),
+                Some(format!(
+                    "Use a dedicated subdomain such as track.{e}: a CNAME cannot sit at the apex next to MX and SPF records, and tracking on the apex ties the ESP's redirects to your main domain's reputation"
+                )),
+            ));
+        }
+    }
+}

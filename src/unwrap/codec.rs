@@ -1,0 +1,132 @@
+//! Unwrap: the small decoding helpers every decoder shares — raw query access (never
+//! `query_pairs()`, which turns `+` into a space), percent-decoding, lenient base64.
+
+use std::borrow::Cow;
+
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::Engine;
+use percent_encoding::percent_decode_str;
+
+const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
+    .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+    .with_decode_allow_trailing_bits(true);
+const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
+const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
+
+/// The raw query of a URL string (between the first `?` and the `#`), undecoded.
+pub fn raw_query(url: &str) -> Option<&str> {
+    let q = url.find('?')? + 1;
+    let end = url[q..].find('#').map_or(url.len(), |i| q + i);
+    Some(&url[q..end])
+}
+
+/// The raw path of a URL string (after the authority, before `?` or `#`).
+pub fn raw_path(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[after_scheme..];
+    let Some(slash) = rest.find('/') else { return "" };
+    let path = &rest[slash..];
+    let end = path.find(['?', '#']).unwrap_or(path.len());
+    &path[..end]
+}
+
+/// The raw value of the first query parameter `name` (exact, case-sensitive), undecoded.
+pub fn param<'a>(query: &'a str, name: &str) -> Option<&'a str> {
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        (k == name).then_some(v)
+    })
+}
+
+/// Percent-decodes once (UTF-8, invalid sequences replaced); `+` is left alone.
+pub fn pct(s: &str) -> String {
+    match percent_decode_str(s).decode_utf8_lossy() {
+        Cow::Borrowed(b) => b.to_string(),
+        Cow::Owned(o) => o,
+    }
+}
+
+/// Base64 in either alphabet, with or without padding, whitespace ignored.
+pub fn b64(s: &str) -> Option<Vec<u8>> {
+    let s = s.trim().trim_end_matches('=');
+    if s.is_empty() {
+        return None;
+    }
+    if s.contains(['-', '_']) {
+        URL_SAFE.decode(s).ok()
+    } else {
+        STANDARD.decode(s).ok().or_else(|| URL_SAFE.decode(s).ok())
+    }
+}
+
+/// Base64 that must decode to UTF-8 text.
+pub fn b64_text(s: &str) -> Option<String> {
+    String::from_utf8(b64(s)?).ok()
+}
+
+/// True for an absolute `http://` or `https://` URL (case-insensitive scheme).
+pub fn is_web_url(s: &str) -> bool {
+    let head = s.get(..8).unwrap_or(s).to_ascii_lowercase();
+    head.starts_with("http://") || head.starts_with("https://")
+}
+
+/// Percent-decodes until the value is an absolute web URL (for double-encoded redirects), at
+/// most three times. `None` when it never becomes one.
+pub fn decode_to_web_url(raw: &str) -> Option<String> {
+    let mut value = raw.to_string();
+    for _ in 0..3 {
+        if is_web_url(&value) {
+            return Some(value);
+        }
+        let lower = value.get(..10).unwrap_or(&value).to_ascii_lowercase();
+        if !(lower.starts_with("http%3a")
+            || lower.starts_with("https%3a")
+            || lower.starts_with("http%253a")
+            || lower.starts_with("https%253a"))
+        {
+            return None;
+        }
+        value = pct(&value);
+    }
+    is_web_url(&value).then_some(value)
+}
+
+/// A JSON string field of a decoded payload.
+pub fn json_str(json: &str, key: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(json).ok()?;
+    v.get(key)?.as_str().map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[test]
+    fn raw_parts() {
+        let u = "https://x.example/a/b?url=https%3A%2F%2Fy&x=1#frag?no";
+        assert_eq!(raw_query(u), Some("url=https%3A%2F%2Fy&x=1"));
+        assert_eq!(raw_path(u), "/a/b");
+        assert_eq!(param("a=1&url=x+y&b", "url"), Some("x+y"));
+        assert_eq!(param("a=1", "url"), None);
+    }
+
+    #[rstest]
+    #[case("aHR0cHM6Ly9mbmYuZGV2LzRrUmI3Ym0=", "https://fnf.dev/4kRb7bm")]
+    #[case("aHR0cHM6Ly9mbmYuZGV2LzRrUmI3Ym0", "https://fnf.dev/4kRb7bm")]
+    #[case("aHR0cHM6Ly9saWJlcnR5aW5vdXJsaWZldGltZS5vcmcv", "https://libertyinourlifetime.org/")]
+    fn base64_any_alphabet_any_padding(#[case] enc: &str, #[case] want: &str) {
+        assert_eq!(b64_text(enc).as_deref(), Some(want));
+    }
+
+    #[rstest]
+    #[case("https://x.example/", Some("https://x.example/"))]
+    #[case("https%3A%2F%2Fx.example%2F", Some("https://x.example/"))]
+    #[case("https%253A%252F%252Fx.example%252Fa%253Fb%253D1", Some("https://x.example/a?b=1"))]
+    #[case("abc", None)]
+    #[case("%2Fpath", None)]
+    fn redirect_values(#[case] raw: &str, #[case] want: Option<&str>) {
+        assert_eq!(decode_to_web_url(raw).as_deref(), want);
+    }
+}

@@ -1,0 +1,28 @@
+//! Unwrap: Customer.io `/e/c/<base64 JSON>/<signature>`: the JSON key `href` (§3.4).
+
+use super::codec::{b64_text, json_str};
+use super::{Step, Target};
+
+pub(super) fn decode(t: &Target<'_>) -> Option<Step> {
+    let rest = t.path.strip_prefix("/e/c/")?;
+    let payload = rest.split('/').next()?;
+    if !payload.starts_with("ey") {
+        return None;
+    }
+    json_str(&b64_text(&super::codec::pct(payload))?, "href").map(Step::Next)
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::Engine;
+
+    use crate::unwrap::unwrap;
+
+    #[test]
+    fn href_is_the_destination() {
+        let json = r#"{"email_id":"dgSz4QYD==","href":"https://twitter.com/x?utm_campaign=Weekly+Update+%23New\u0026utm_content=a","internal":"b3","link_id":467}"#;
+        let p = base64::engine::general_purpose::STANDARD.encode(json);
+        let u = unwrap(&format!("https://e.customeriomail.com/e/c/{p}/e4f55001"), 8);
+        assert_eq!(u.hops[0].url, "https://twitter.com/x?utm_campaign=Weekly+Update+%23New&utm_content=a");
+    }
+}

@@ -1,0 +1,268 @@
+//! Stage 4 (extract → **unwrap** → classify → …): each link becomes a chain of hops ending in
+//! its destination.
+//!
+//! Decoders are tried in order on the current URL; the first that recognises it gives the next
+//! hop, until none does or the depth cap is reached. Security gateways and client wrappers
+//! (SafeLinks, Proofpoint, Google, Gmail's image proxy, …) come first and are marked as gateway
+//! layers: a link is classified by its first non-gateway URL. ESP payload decoders (SES,
+//! Postmark, Mailgun, …) and generic `?url=` parameters follow. A layer that is recognised but
+//! cannot be decoded offline (Mimecast) ends the chain as opaque — never guessed, never fetched.
+
+mod activecampaign;
+pub mod codec;
+mod customerio;
+mod drip;
+mod gateways;
+mod google;
+mod kit;
+mod mailgun;
+mod mailjet;
+mod mandrill;
+mod postmark;
+mod proofpoint;
+mod redirect_param;
+mod safelinks;
+mod sailthru;
+mod ses;
+mod sparkpost;
+mod substack;
+
+use serde::Serialize;
+use url::Url;
+
+/// One layer taken off a link: the decoder that did it and the URL it revealed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hop {
+    /// Decoder name (`safelinks`, `proofpoint-v3`, `ses`, `redirect-param`, …).
+    pub via: &'static str,
+    /// The URL inside, exactly as decoded (not re-serialised).
+    pub url: String,
+}
+
+/// A layer that was recognised but whose destination cannot be recovered offline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Opaque {
+    /// Decoder that recognised it.
+    pub by: &'static str,
+    /// The destination host, when the wrapper shows it (Mimecast `domain=`, Sophos `d=`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_hint: Option<String>,
+}
+
+/// The unwrapping of one link.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Unwrapped {
+    /// The layers, outermost first.
+    pub hops: Vec<Hop>,
+    /// Display name of the outermost gateway layer (`Microsoft SafeLinks`), if any.
+    pub gateway: Option<&'static str>,
+    /// Index in `[url, hops…]` of the first URL that is not a gateway layer; `None` when the
+    /// chain ends inside an opaque gateway.
+    pub first_non_gateway: Option<usize>,
+    /// Set when the chain ends in a layer that cannot be decoded offline.
+    pub opaque: Option<Opaque>,
+    /// The depth cap stopped the unwrapping.
+    pub depth_limited: bool,
+}
+
+impl Unwrapped {
+    /// The URL at `index` of `[url, hops…]`.
+    pub fn at<'a>(&'a self, url: &'a str, index: usize) -> &'a str {
+        if index == 0 {
+            url
+        } else {
+            self.hops.get(index - 1).map_or(url, |h| h.url.as_str())
+        }
+    }
+
+    /// The last URL of the chain.
+    pub fn last<'a>(&'a self, url: &'a str) -> &'a str {
+        self.hops.last().map_or(url, |h| h.url.as_str())
+    }
+}
+
+/// What a decoder makes of a URL.
+pub(crate) enum Step {
+    /// The URL inside.
+    Next(String),
+    /// Recognised, but the destination is not in the URL.
+    Opaque(Option<String>),
+}
+
+/// The URL a decoder looks at, pre-split.
+pub(crate) struct Target<'a> {
+    /// The URL text.
+    pub raw: &'a str,
+    /// Lower-cased host.
+    pub host: &'a str,
+    /// Raw path.
+    pub path: &'a str,
+    /// Raw query, if any.
+    pub query: Option<&'a str>,
+}
+
+impl Target<'_> {
+    /// True when the host is `domain` or a subdomain of it.
+    pub fn host_is(&self, domain: &str) -> bool {
+        host_within(self.host, domain)
+    }
+}
+
+/// True when `host` is `domain` or a subdomain of it.
+pub(crate) fn host_within(host: &str, domain: &str) -> bool {
+    host == domain
+        || (host.len() > domain.len()
+            && host.ends_with(domain)
+            && host.as_bytes()[host.len() - domain.len() - 1] == b'.')
+}
+
+pub(crate) struct Decoder {
+    via: &'static str,
+    gateway: Option<&'static str>,
+    decode: fn(&Target<'_>) -> Option<Step>,
+}
+
+const fn gateway(via: &'static str, name: &'static str, decode: fn(&Target<'_>) -> Option<Step>) -> Decoder {
+    Decoder { via, gateway: Some(name), decode }
+}
+
+const fn layer(via: &'static str, decode: fn(&Target<'_>) -> Option<Step>) -> Decoder {
+    Decoder { via, gateway: None, decode }
+}
+
+/// Every decoder, gateways first, generic parameters last.
+static DECODERS: &[Decoder] = &[
+    gateway("safelinks", "Microsoft SafeLinks", safelinks::decode),
+    gateway("proofpoint", "Proofpoint URL Defense", proofpoint::decode),
+    gateway("google-redirect", "Google redirect", google::redirect),
+    gateway("gmail-image-proxy", "Gmail image proxy", google::image_proxy),
+    gateway("google-translate-proxy", "Google Translate proxy", google::translate_proxy),
+    gateway("yahoo-image-proxy", "Yahoo image proxy", gateways::yahoo_image_proxy),
+    gateway("barracuda", "Barracuda Link Protection", gateways::barracuda),
+    gateway("trendmicro", "Trend Micro Time-of-Click", gateways::trend_micro),
+    gateway("sophos", "Sophos Time-of-Click", gateways::sophos),
+    gateway("cisco", "Cisco Secure Email", gateways::cisco),
+    gateway("mimecast", "Mimecast URL Protect", gateways::mimecast),
+    gateway("symantec", "Symantec Click-time URL Protection", gateways::symantec),
+    gateway("fireeye", "Trellix (FireEye) Email Security", gateways::fireeye),
+    gateway("avanan", "Check Point Harmony (Avanan)", gateways::avanan),
+    gateway("hornetsecurity", "Hornetsecurity ATP", gateways::hornetsecurity),
+    gateway("fortimail", "FortiMail click protection", gateways::fortimail),
+    gateway("esvalabs", "Libraesva URLSand", gateways::esvalabs),
+    layer("ses", ses::decode),
+    layer("postmark", postmark::decode),
+    layer("mailgun", mailgun::decode),
+    layer("mandrill", mandrill::decode),
+    layer("sparkpost", sparkpost::decode),
+    layer("customerio", customerio::decode),
+    layer("activecampaign", activecampaign::decode),
+    layer("kit", kit::decode),
+    layer("mailjet", mailjet::decode),
+    layer("drip", drip::decode),
+    layer("substack", substack::decode),
+    layer("substack-image-fetch", substack::image_fetch),
+    layer("sailthru", sailthru::decode),
+    layer("redirect-param", redirect_param::decode),
+];
+
+/// Unwraps `url` through at most `max_depth` layers.
+pub fn unwrap(url: &str, max_depth: usize) -> Unwrapped {
+    let mut out = Unwrapped::default();
+    let mut current = url.to_string();
+    for depth in 0..=max_depth {
+        let Some(parsed) = parse_web(&current) else {
+            out.first_non_gateway.get_or_insert(depth);
+            break;
+        };
+        let host = parsed.host_str().unwrap_or("").trim_end_matches('.').to_string();
+        let target = Target {
+            raw: &current,
+            host: &host,
+            path: codec::raw_path(&current),
+            query: codec::raw_query(&current),
+        };
+        let found = DECODERS.iter().find_map(|d| (d.decode)(&target).map(|step| (d, step)));
+        let Some((decoder, step)) = found else {
+            out.first_non_gateway.get_or_insert(depth);
+            break;
+        };
+        match decoder.gateway {
+            Some(name) => {
+                out.gateway.get_or_insert(name);
+            }
+            None => {
+                out.first_non_gateway.get_or_insert(depth);
+            }
+        }
+        if depth == max_depth {
+            out.depth_limited = true;
+            break;
+        }
+        match step {
+            Step::Next(next) if next != current => {
+                out.hops.push(Hop { via: decoder.via, url: next.clone() });
+                current = next;
+            }
+            Step::Next(_) => break,
+            Step::Opaque(host_hint) => {
+                out.opaque = Some(Opaque { by: decoder.via, host_hint });
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Parses an absolute http(s) URL; `None` for anything else.
+pub(crate) fn parse_web(s: &str) -> Option<Url> {
+    if !codec::is_web_url(s) {
+        return None;
+    }
+    Url::parse(s).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safelinks_around_proofpoint_v3_around_an_esp_link() {
+        let inner = "https%3A%2F%2Furldefense.com%2Fv3%2F__https%3A%2F%2Fu1.ct.sendgrid.net%2Fls%2Fclick%3Fupn%3Dabc__%3B!!OToaGQ!sig%24";
+        let url = format!("https://nam12.safelinks.protection.outlook.com/?url={inner}&data=05%7C01");
+        let u = unwrap(&url, 8);
+        let vias: Vec<&str> = u.hops.iter().map(|h| h.via).collect();
+        assert_eq!(vias, ["safelinks", "proofpoint"]);
+        assert_eq!(u.last(&url), "https://u1.ct.sendgrid.net/ls/click?upn=abc");
+        assert_eq!(u.gateway, Some("Microsoft SafeLinks"));
+        assert_eq!(u.first_non_gateway, Some(2));
+    }
+
+    #[test]
+    fn a_plain_link_is_its_own_destination() {
+        let u = unwrap("https://shop.example.com/a", 8);
+        assert!(u.hops.is_empty());
+        assert_eq!(u.first_non_gateway, Some(0));
+        assert_eq!(u.gateway, None);
+    }
+
+    #[test]
+    fn opaque_gateways_end_the_chain() {
+        let u = unwrap("https://protect-us.mimecast.com/s/AbCd?domain=shop.example.com", 8);
+        assert_eq!(u.first_non_gateway, None);
+        assert_eq!(u.opaque.as_ref().and_then(|o| o.host_hint.as_deref()), Some("shop.example.com"));
+    }
+
+    #[test]
+    fn the_depth_cap_holds() {
+        let mut url = "https://end.example.com/".to_string();
+        for _ in 0..20 {
+            url = format!(
+                "https://r.example.net/r?url={}",
+                percent_encoding::utf8_percent_encode(&url, percent_encoding::NON_ALPHANUMERIC)
+            );
+        }
+        let u = unwrap(&url, 8);
+        assert_eq!(u.hops.len(), 8);
+        assert!(u.depth_limited);
+    }
+}

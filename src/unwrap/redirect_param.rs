@@ -1,0 +1,79 @@
+//! Unwrap: generic redirect parameters — `url`, `u`, `q`, `redirect`, `target`, `dest`, `link`,
+//! `goto`, … — whose value is an absolute http(s) URL after percent-decoding (repeated for
+//! double encoding). Share endpoints (`/sharer`, `/intent/tweet`) and searches are not redirects.
+
+use super::codec::decode_to_web_url;
+use super::{Step, Target};
+
+/// Parameter names tried, most specific first (matched case-insensitively).
+const NAMES: &[&str] = &[
+    "url",
+    "redirect",
+    "redirect_url",
+    "redirecturl",
+    "redirect_to",
+    "redir",
+    "target",
+    "targeturl",
+    "dest",
+    "destination",
+    "desturl",
+    "link",
+    "goto",
+    "go",
+    "out",
+    "to",
+    "next",
+    "loc",
+    "href",
+    "u",
+    "q",
+    "l",
+    "r",
+];
+
+pub(super) fn decode(t: &Target<'_>) -> Option<Step> {
+    let query = t.query?;
+    let path = t.path.to_ascii_lowercase();
+    if ["share", "/intent/", "/pin/create", "/search"].iter().any(|p| path.contains(p)) {
+        return None;
+    }
+    let pairs: Vec<(&str, &str)> = query.split('&').filter_map(|p| p.split_once('=')).collect();
+    NAMES.iter().find_map(|name| {
+        pairs
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .and_then(|(_, v)| decode_to_web_url(v))
+            .map(Step::Next)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::unwrap::unwrap;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case(
+        "https://r.esp.example.net/redirect?url=https%3A%2F%2Fshop.example.com%2Fsale%3Fref%3Dmail&id=9",
+        "https://shop.example.com/sale?ref=mail"
+    )]
+    #[case("https://track.example.net/c?u=https%253A%252F%252Fshop.example.com%252Fitem%253Fid%253D7%2526color%253Dred&t=1", "https://shop.example.com/item?id=7&color=red")]
+    #[case("https://via.intercom.io/c?url=https%3A%2F%2Fx.example%2F&h=abc", "https://x.example/")]
+    #[case("https://app.hive.co/email/elt/abc?next=https%3A%2F%2Fx.example%2Fn", "https://x.example/n")]
+    #[case("https://rover.ebay.com/rover/0/e11070/7?loc=https%3A%2F%2Fx.example%2Fl", "https://x.example/l")]
+    fn decodes(#[case] wrapped: &str, #[case] want: &str) {
+        let u = unwrap(wrapped, 8);
+        assert_eq!(u.hops[0].via, "redirect-param");
+        assert_eq!(u.hops[0].url, want);
+    }
+
+    #[rstest]
+    #[case("https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fx.example%2F")]
+    #[case("https://twitter.com/intent/tweet?url=https%3A%2F%2Fx.example%2F")]
+    #[case("https://x.example/page?u=abc123&id=def")]
+    #[case("https://x.example/page?url=%2Frelative")]
+    fn leaves_alone(#[case] url: &str) {
+        assert!(unwrap(url, 8).hops.is_empty());
+    }
+}
