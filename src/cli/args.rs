@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// and reports each one still on an ESP's shared tracking domain or on plain http instead of your
 /// tracking subdomain. Nothing is ever fetched: no click or open is counted.
 #[derive(Debug, Parser)]
-#[command(name = "linkaudit", version, args_conflicts_with_subcommands = true, max_term_width = 100)]
+#[command(name = "linkaudit", version, args_conflicts_with_subcommands = true, term_width = 100)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

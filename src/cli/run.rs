@@ -46,6 +46,8 @@ pub fn run(args: &AuditArgs) -> Exit {
         }
     };
     let text = match args.format {
+        // Nothing was audited: the errors on stderr say it all.
+        Format::Text | Format::Concise if report.messages.is_empty() => String::new(),
         Format::Text => report::text::render(&report, color),
         Format::Concise => report::concise::render(&report),
         Format::Json => report::json::render(&report),

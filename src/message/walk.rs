@@ -139,7 +139,8 @@ fn text_part(
     };
     let content_type = format!("text/{subtype}");
     let charset = ct.and_then(|c| c.attribute("charset")).map(|c| c.trim().to_ascii_lowercase());
-    if part.is_encoding_problem {
+    let empty_body = part.offset_end <= part.offset_body && text.trim().is_empty();
+    if part.is_encoding_problem && !empty_body {
         problems.push(Problem::BrokenEncoding { path: path.to_string(), content_type: content_type.clone() });
     }
     if let Some(cs) = &charset {
@@ -147,6 +148,10 @@ fn text_part(
             problems.push(Problem::UnknownCharset { path: path.to_string(), charset: cs.clone() });
         }
     }
+    // mail-parser keeps the raw body of a part whose base64 is broken: decode what is valid.
+    let recovered =
+        (part.is_encoding_problem && is_base64(part)).then(|| recover_base64(text, charset.as_deref()));
+    let text = recovered.as_deref().unwrap_or(text);
     let replaced = text.matches('\u{FFFD}').count();
     if replaced > 0 {
         problems.push(Problem::InvalidBytes { path: path.to_string(), count: replaced });
@@ -166,6 +171,29 @@ fn text_part(
     }
     let attachment = part.content_disposition().is_some_and(|d| d.is_attachment());
     Some(Part { path: path.to_string(), content_type, charset, kind, attachment, text: text.to_string() })
+}
+
+fn is_base64(part: &MessagePart<'_>) -> bool {
+    part.content_transfer_encoding().is_some_and(|e| e.trim().eq_ignore_ascii_case("base64"))
+}
+
+/// Decodes the valid prefix of a broken base64 body (up to the first character outside the
+/// alphabet, whitespace ignored) in the declared charset.
+fn recover_base64(raw: &str, charset: Option<&str>) -> String {
+    let mut clean: Vec<u8> = Vec::with_capacity(raw.len());
+    for b in raw.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' => clean.push(b),
+            b' ' | b'\t' | b'\r' | b'\n' => {}
+            _ => break,
+        }
+    }
+    clean.truncate(clean.len() / 4 * 4);
+    let bytes = crate::unwrap::codec::b64(std::str::from_utf8(&clean).unwrap_or("")).unwrap_or_default();
+    match charset.and_then(|c| mail_parser::decoders::charsets::map::charset_decoder(c.as_bytes())) {
+        Some(decode) => decode(&bytes),
+        None => String::from_utf8_lossy(&bytes).into_owned(),
+    }
 }
 
 fn known_charset(cs: &str) -> bool {
@@ -225,6 +253,15 @@ Subject: inner\nContent-Type: text/html\n\n<p>inner</p>\n--a--\n";
     #[test]
     fn a_headers_only_message_has_no_body() {
         let parsed = parse(b"Subject: x\n", &Limits::default());
-        assert!(parsed.problems.contains(&Problem::NoBody));
+        assert_eq!(parsed.problems, [Problem::NoBody]);
+    }
+
+    #[test]
+    fn broken_base64_is_decoded_as_far_as_it_is_valid() {
+        // "<a href=x>one</a>" then junk.
+        let raw = "Subject: x\nContent-Type: text/html\nContent-Transfer-Encoding: base64\n\nPGEgaHJlZj14Pm9uZTwvYT4K!!junk\n";
+        let parsed = parse(raw.as_bytes(), &Limits::default());
+        assert!(parsed.parts[0].text.starts_with("<a href=x>one</a>"));
+        assert!(matches!(parsed.problems[0], Problem::BrokenEncoding { .. }));
     }
 }

@@ -119,7 +119,8 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             Some(format!("If {host} is your tracking domain, run with --expect {host} to check that every link and pixel uses it")),
         ));
     }
-    if !expected.is_empty() && !ctx.links.iter().any(|l| l.classified.class == Class::Expected) {
+    let no_body = ctx.parsed.problems.contains(&crate::message::Problem::NoBody);
+    if !expected.is_empty() && !no_body && !ctx.links.iter().any(|l| l.classified.class == Class::Expected) {
         let mut elsewhere: Vec<String> = Vec::new();
         for l in ctx.links {
             let c = &l.classified;
@@ -162,7 +163,7 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 None,
                 format!("the expected tracking domain {e} is a registrable apex domain, not a subdomain"),
                 Some(format!(
-                    "Use a dedicated subdomain such as track.{e}: a CNAME cannot sit at the apex next to MX and SPF records, and tracking on the apex ties the ESP's redirects to your main domain's reputation"
+                    "Use a dedicated subdomain such as track.{e}: a CNAME cannot sit at the apex next to MX and SPF records, and tracking on the apex ties the ESP's redirects to your main domain's reputation. To accept every subdomain of {e}, pass --expect '*.{e}'"
                 )),
             ));
         }

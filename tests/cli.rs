@@ -1,0 +1,280 @@
+//! CLI tests on the built binary (assert_cmd): exit codes, stdout, stderr, formats, inputs.
+
+use std::fs;
+use std::io::Write;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn linkaudit() -> Command {
+    let mut cmd = Command::cargo_bin("linkaudit").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).env_remove("NO_COLOR");
+    cmd
+}
+
+fn json_of(args: &[&str]) -> (Value, i32) {
+    let out = linkaudit().args(args).args(["--format", "json"]).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    (v, out.status.code().unwrap())
+}
+
+fn links(v: &Value) -> Vec<Value> {
+    v["messages"].as_array().unwrap().iter().flat_map(|m| m["links"].as_array().unwrap().clone()).collect()
+}
+
+fn codes(v: &Value) -> Vec<String> {
+    v["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|m| {
+            m["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn links_on_the_sendgrid_default_domain_fail_with_the_fix() {
+    let (v, code) = json_of(&["fixtures/rules/LA201-esp-default-domain.eml"]);
+    assert_eq!(code, 1);
+    let links = links(&v);
+    assert_eq!(links.len(), 2);
+    for l in &links {
+        assert_eq!(l["class"], "esp-default");
+        assert_eq!(l["esp"], "SendGrid");
+        assert_eq!(l["host"], "u1234567.ct.sendgrid.net");
+    }
+    let findings = v["messages"][0]["findings"].as_array().unwrap();
+    let la201: Vec<&Value> = findings.iter().filter(|f| f["code"] == "LA201").collect();
+    assert_eq!(la201.len(), 2, "one error per link");
+    for f in la201 {
+        assert_eq!(f["severity"], "error");
+        assert_eq!(f["name"], "esp-default-tracking-domain");
+        assert!(f["hint"].as_str().unwrap().contains("Link Branding"));
+        assert!(f["line"].as_u64().is_some() && f["column"].as_u64().is_some() && f["part"] == "1");
+    }
+}
+
+#[test]
+fn all_links_on_the_expected_domain_pass() {
+    linkaudit()
+        .args(["fixtures/quickstart/newsletter-fixed.eml", "--expect", "track.example.com"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("no findings"));
+}
+
+#[test]
+fn an_http_tracking_link_is_an_error() {
+    let (v, code) =
+        json_of(&["fixtures/rules/LA101-http-tracking-link.eml", "--expect", "track.example.com"]);
+    assert_eq!(code, 1);
+    assert_eq!(codes(&v), ["LA101"]);
+}
+
+#[test]
+fn every_kind_of_link_is_found() {
+    let (v, _) = json_of(&["fixtures/quickstart/newsletter.eml", "--expect", "track.example.com"]);
+    let links = links(&v);
+    let kind_of = |needle: &str| -> Vec<String> {
+        links
+            .iter()
+            .filter(|l| l["url"].as_str().unwrap().contains(needle))
+            .map(|l| l["kind"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(kind_of("T3V0bG9vay1idXR0b24"), ["vml"], "Outlook VML button");
+    assert!(kind_of("hero-bg.jpg").contains(&"css".to_string()), "CSS background");
+    assert!(kind_of("hero-bg.jpg").contains(&"background".to_string()), "background attribute");
+    assert_eq!(kind_of("logo@2x.png"), ["srcset"]);
+    assert_eq!(kind_of("VGV4dC1wYXJ0LXNob3A"), ["text"], "text-part URL");
+    assert_eq!(kind_of("lu/unsubscribe"), ["header"], "List-Unsubscribe");
+    assert_eq!(kind_of("wf/open"), ["pixel"]);
+    let vml = links.iter().find(|l| l["kind"] == "vml").unwrap();
+    assert_eq!(vml["mso"], true);
+    assert_eq!(vml["class"], "esp-default");
+}
+
+#[test]
+fn gateway_wrapped_esp_links_are_unwrapped_and_judged_by_the_esp() {
+    let (v, _) = json_of(&["fixtures/wrappers/safelinks-around-sendgrid.eml"]);
+    let l = &links(&v)[0];
+    assert_eq!(l["gateway"], "Microsoft SafeLinks");
+    assert_eq!(l["class"], "esp-default");
+    assert_eq!(l["esp"], "SendGrid");
+    assert_eq!(l["hops"][0]["via"], "safelinks");
+    assert_eq!(l["hops"][0]["url"], "https://u1234567.ct.sendgrid.net/ls/click?upn=u001.U2FmZUxpbmtz-2FaBc");
+
+    let (v, _) = json_of(&["fixtures/wrappers/proofpoint-v3-around-ses.eml"]);
+    let l = &links(&v)[0];
+    assert_eq!(l["gateway"], "Proofpoint URL Defense");
+    assert_eq!((l["class"].as_str(), l["esp"].as_str()), (Some("esp-default"), Some("Amazon SES")));
+    assert_eq!(l["destination"], "https://shop.example.com/boots");
+    let vias: Vec<&str> = l["hops"].as_array().unwrap().iter().map(|h| h["via"].as_str().unwrap()).collect();
+    assert_eq!(vias, ["proofpoint", "ses"]);
+}
+
+#[test]
+fn a_missing_file_is_one_line_and_exit_2() {
+    let out = linkaudit().arg("no-such-message.eml").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("no-such-message.eml") && stderr.contains("no such file"));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn the_run_goes_on_after_an_unreadable_input() {
+    let (v, code) = json_of(&["no-such-message.eml", "fixtures/rules/LA402-one-click-missing.eml"]);
+    assert_eq!(code, 2, "an unreadable input makes the audit incomplete");
+    assert_eq!(v["messages"].as_array().unwrap().len(), 1);
+    assert_eq!(v["errors"][0]["source"], "no-such-message.eml");
+    assert_eq!(v["summary"]["unreadable"], 1);
+}
+
+#[test]
+fn not_an_email_random_bytes_and_empty_input_are_clear_errors() {
+    linkaudit()
+        .arg("fixtures/input/not-an-email.html")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not an email message").and(predicate::str::contains("HTML")));
+    let dir = tempfile::tempdir().unwrap();
+    let random = dir.path().join("random.eml");
+    let mut bytes = Vec::new();
+    let mut x: u32 = 0x1234_5678;
+    for _ in 0..4096 {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        bytes.push((x & 0xff) as u8);
+    }
+    fs::write(&random, &bytes).unwrap();
+    linkaudit().arg(&random).assert().code(2).stderr(predicate::str::contains("not an email message"));
+    let empty = dir.path().join("empty.eml");
+    fs::write(&empty, b"").unwrap();
+    linkaudit().arg(&empty).assert().code(2).stderr(predicate::str::contains("empty input"));
+}
+
+#[test]
+fn ten_thousand_nested_multiparts_give_a_limit_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deep.eml");
+    let mut f = fs::File::create(&path).unwrap();
+    writeln!(f, "From: a@example.com\nSubject: deep\nMIME-Version: 1.0").unwrap();
+    for i in 0..10_000 {
+        writeln!(f, "Content-Type: multipart/mixed; boundary=\"b{i}\"\n\n--b{i}").unwrap();
+    }
+    writeln!(f, "Content-Type: text/html\n\n<a href=\"https://u1.ct.sendgrid.net/ls/click?upn=x\">x</a>")
+        .unwrap();
+    drop(f);
+    let (v, code) = json_of(&[path.to_str().unwrap()]);
+    assert!(code == 0 || code == 1);
+    assert!(codes(&v).contains(&"LA004".to_string()), "{:?}", codes(&v));
+}
+
+#[test]
+fn ten_thousand_nested_messages_do_not_overflow_the_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deep-rfc822.eml");
+    let mut body = String::from("From: a@example.com\nSubject: deep\n");
+    for _ in 0..10_000 {
+        body.push_str("Content-Type: message/rfc822\n\nFrom: b@example.com\nSubject: inner\n");
+    }
+    body.push_str("Content-Type: text/plain\n\nhttps://x.example.com/\n");
+    fs::write(&path, body).unwrap();
+    let (v, _) = json_of(&[path.to_str().unwrap()]);
+    assert!(codes(&v).contains(&"LA004".to_string()));
+}
+
+#[test]
+fn stdin_folders_and_mbox() {
+    let msg = fs::read("fixtures/rules/LA201-esp-default-domain.eml").unwrap();
+    let out = linkaudit().args(["-", "--format", "json"]).write_stdin(msg).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["messages"][0]["source"], "-");
+    assert_eq!(out.status.code(), Some(1));
+
+    let (v, _) = json_of(&["fixtures/rules"]);
+    let n = fs::read_dir("fixtures/rules")
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "eml"))
+        .count();
+    assert_eq!(v["messages"].as_array().unwrap().len(), n);
+
+    let (v, _) = json_of(&["fixtures/input/two-messages.mbox"]);
+    let indexes: Vec<u64> =
+        v["messages"].as_array().unwrap().iter().map(|m| m["index"].as_u64().unwrap()).collect();
+    assert_eq!(indexes, [0, 1]);
+}
+
+#[test]
+fn show_original_pages_keep_their_verdicts() {
+    let (v, code) = json_of(&["fixtures/input/gmail-show-original.txt", "--expect", "track.example.com"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["messages"][0]["show_original"]["dmarc"], "'PASS'");
+    assert_eq!(v["messages"][0]["subject"], "The spring sale is on");
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    let f = "fixtures/rules/LA402-one-click-missing.eml";
+    linkaudit().args([f, "--expect", "track.example.com"]).assert().code(0);
+    linkaudit().args([f, "--expect", "track.example.com", "--fail-on", "warning"]).assert().code(1);
+    linkaudit().args(["fixtures/rules/LA201-esp-default-domain.eml", "--fail-on", "never"]).assert().code(0);
+}
+
+#[test]
+fn concise_is_one_line_per_finding() {
+    linkaudit()
+        .args(["fixtures/rules/LA201-esp-default-domain.eml", "--format", "concise"])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::is_match(
+                r"^fixtures/rules/LA201-esp-default-domain.eml:1:2:13: LA201 \[error\] click-tracked link",
+            )
+            .unwrap(),
+        );
+}
+
+#[test]
+fn output_file_and_colour() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    linkaudit()
+        .args(["fixtures/rules/LA201-esp-default-domain.eml", "--format", "json", "-o"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout("");
+    let v: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["version"], 1);
+    linkaudit()
+        .args(["fixtures/rules/LA201-esp-default-domain.eml", "--color", "always"])
+        .assert()
+        .stdout(predicate::str::contains("\x1b[1;31merror[LA201]"));
+    linkaudit()
+        .args(["fixtures/rules/LA201-esp-default-domain.eml"])
+        .assert()
+        .stdout(predicate::str::contains("\x1b[").not());
+}
+
+#[test]
+fn rules_are_listed_and_explained() {
+    linkaudit()
+        .arg("rules")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("LA201  esp-default-tracking-domain"));
+    linkaudit().args(["rules", "LA201"]).assert().code(0).stdout(predicate::str::contains("## How to fix"));
+    linkaudit().args(["rules", "LA999"]).assert().code(2);
+}
+
+#[test]
+fn bad_flags_exit_2() {
+    linkaudit().args(["--format", "yaml", "x.eml"]).assert().code(2);
+    linkaudit().assert().code(2).stderr(predicate::str::contains("no input"));
+}
