@@ -3,8 +3,8 @@
 //! Pure: bytes in, a [`MessageReport`] out — no file system, no network, no printing — so the
 //! same code runs in the CLI, a watched folder, a CI step or a batch job.
 
-use crate::classify::{self, Classified};
-use crate::extract::{self, RawLink};
+use crate::classify::{self, Class, Classified, HostRole, Role, Shape};
+use crate::extract::{self, Kind, RawLink};
 use crate::input::{self, InputError, RawMessage};
 use crate::message::{self, Problem};
 use crate::options::Options;
@@ -38,7 +38,10 @@ pub fn audit(raw: &[u8], opts: &Options) -> MessageReport {
 
 /// Audits every message in `raw` (one, or each message of an mbox), naming them `source`.
 pub fn audit_all(source: &str, raw: &[u8], opts: &Options) -> Result<Vec<MessageReport>, InputError> {
-    Ok(input::split(raw)?.iter().map(|m| audit_message(source, m, opts)).collect())
+    let mut reports: Vec<MessageReport> =
+        input::split(raw)?.iter().map(|m| audit_message(source, m, opts)).collect();
+    rules::batch::cross_message(&mut reports);
+    Ok(reports)
 }
 
 /// Audits one message whose container was already removed by [`input::split`].
@@ -69,7 +72,54 @@ pub fn audit_message(source: &str, msg: &RawMessage<'_>, opts: &Options) -> Mess
             .then(a.raw.line.cmp(&b.raw.line))
             .then(a.raw.column.cmp(&b.raw.column))
     });
-    let ctx = rules::Context { opts, catalog, parsed: &parsed, extracted: &extracted, links: &links };
+    let mut sent_via = classify::sent_via::detect(&parsed.headers, catalog, None);
+    for nested in &parsed.nested {
+        let context = format!("in the message attached as part {}", nested.path);
+        for s in classify::sent_via::detect(&nested.headers, catalog, Some(&context)) {
+            if !sent_via.iter().any(|t| t.esp == s.esp) {
+                sent_via.push(s);
+            }
+        }
+    }
+    let tracking_hosts = tracking_hosts(&links);
+    let alignment =
+        classify::alignment::table(&parsed.headers, parsed.from_address.as_deref(), &tracking_hosts);
+    let authentication = classify::alignment::auth_results(&parsed.headers, msg.show_original.as_ref());
+    let ctx = rules::Context {
+        opts,
+        alignment: &alignment,
+        authentication: authentication.as_ref(),
+        catalog,
+        parsed: &parsed,
+        extracted: &extracted,
+        links: &links,
+        sent_via: &sent_via,
+    };
     let findings = rules::check(&ctx);
-    MessageReport::build(source, msg, &parsed, &extracted, &links, findings, catalog)
+    let mut report = MessageReport::build(source, msg, &parsed, &extracted, &links, findings, catalog);
+    report.sent_via = sent_via;
+    report.alignment = alignment;
+    report.authentication = authentication;
+    report
+}
+
+/// Hosts that track clicks, opens or unsubscribes in the message body (not mailto, not headers).
+fn tracking_hosts(links: &[AuditedLink]) -> Vec<String> {
+    let mut hosts: Vec<String> = Vec::new();
+    for l in links {
+        let c = &l.classified;
+        let tracked = match c.class {
+            Class::Expected | Class::EspCustom => c.shape.is_some_and(|s| s != Shape::Asset),
+            Class::EspDefault => c.host_role == Some(HostRole::Tracking),
+            Class::Direct => false,
+        };
+        if tracked && c.role != Role::Asset && l.raw.kind != Kind::Header {
+            if let Some(h) = &c.host {
+                if !hosts.contains(h) {
+                    hosts.push(h.clone());
+                }
+            }
+        }
+    }
+    hosts
 }

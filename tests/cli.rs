@@ -198,11 +198,14 @@ fn stdin_folders_and_mbox() {
     assert_eq!(out.status.code(), Some(1));
 
     let (v, _) = json_of(&["fixtures/rules"]);
-    let n = fs::read_dir("fixtures/rules")
-        .unwrap()
-        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "eml"))
-        .count();
-    assert_eq!(v["messages"].as_array().unwrap().len(), n);
+    let count = |ext: &str| {
+        fs::read_dir("fixtures/rules")
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == ext))
+            .count()
+    };
+    // Every .eml, and each of the two messages of every .mbox.
+    assert_eq!(v["messages"].as_array().unwrap().len(), count("eml") + 2 * count("mbox"));
 
     let (v, _) = json_of(&["fixtures/input/two-messages.mbox"]);
     let indexes: Vec<u64> =
@@ -277,4 +280,104 @@ fn rules_are_listed_and_explained() {
 fn bad_flags_exit_2() {
     linkaudit().args(["--format", "yaml", "x.eml"]).assert().code(2);
     linkaudit().assert().code(2).stderr(predicate::str::contains("no input"));
+}
+
+#[test]
+fn two_esps_on_one_tracking_host() {
+    let (v, code) = json_of(&["fixtures/rules/LA206-two-esps-one-host.eml", "--expect", "track.example.com"]);
+    assert_eq!(code, 1);
+    let esps: Vec<String> = links(&v).iter().filter_map(|l| l["esp"].as_str().map(String::from)).collect();
+    assert_eq!(esps, ["SendGrid", "Mailgun"]);
+    let f = v["messages"][0]["findings"].as_array().unwrap().iter().find(|f| f["code"] == "LA206").unwrap();
+    assert!(f["message"].as_str().unwrap().contains("SendGrid and Mailgun"));
+    assert!(f["hint"].as_str().unwrap().contains("track-tx.example.com"));
+    // Across two messages of one run, too.
+    let (v, _) =
+        json_of(&["fixtures/rules/LA206-two-esps-across-messages.mbox", "--expect", "track.example.com"]);
+    assert_eq!(codes(&v).iter().filter(|c| *c == "LA206").count(), 2);
+}
+
+#[test]
+fn partial_activation_names_the_text_part() {
+    let (v, _) = json_of(&["fixtures/quickstart/newsletter.eml", "--expect", "track.example.com"]);
+    let f = v["messages"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "LA207")
+        .unwrap()
+        .clone();
+    let msg = f["message"].as_str().unwrap();
+    assert!(msg.contains("text part"), "{msg}");
+    assert!(msg.contains("Outlook-only VML button"), "{msg}");
+    assert!(msg.contains("u1234567.ct.sendgrid.net") && msg.contains("track.example.com"), "{msg}");
+}
+
+#[test]
+fn sent_via_alignment_and_authentication_in_json_and_text() {
+    let (v, _) = json_of(&["fixtures/quickstart/newsletter.eml", "--expect", "track.example.com"]);
+    let m = &v["messages"][0];
+    assert_eq!(m["sent_via"][0]["esp"], "SendGrid");
+    assert_eq!(m["sent_via"][0]["evidence"], "X-SG-EID header");
+    let rows = m["alignment"].as_array().unwrap();
+    let row = |role: &str, domain: &str| {
+        rows.iter()
+            .find(|r| r["role"] == role && r["domain"] == domain)
+            .unwrap_or_else(|| panic!("{role} {domain}"))
+            .clone()
+    };
+    assert_eq!(row("from", "news.example.com")["org"], "example.com");
+    assert_eq!(row("return-path", "em1234.news.example.com")["aligned"], true);
+    assert_eq!(row("dkim", "news.example.com")["selector"], "s1");
+    assert_eq!(row("tracking", "u1234567.ct.sendgrid.net")["aligned"], false);
+    assert_eq!(m["authentication"]["dmarc"], "pass");
+    assert_eq!(m["authentication"]["source"], "Authentication-Results by mx.example.org");
+
+    linkaudit()
+        .args(["fixtures/quickstart/newsletter.eml", "--expect", "track.example.com"])
+        .assert()
+        .stdout(
+            predicate::str::contains("Sent via: SendGrid (X-SG-EID header)")
+                .and(predicate::str::contains("Authentication: SPF pass · DKIM pass · DMARC pass"))
+                .and(
+                    predicate::str::is_match(
+                        r"Return-Path +em1234\.news\.example\.com +example\.com +aligned",
+                    )
+                    .unwrap(),
+                )
+                .and(
+                    predicate::str::is_match(
+                        r"tracking +u1234567\.ct\.sendgrid\.net +sendgrid\.net +not aligned",
+                    )
+                    .unwrap(),
+                ),
+        );
+
+    let (v, _) = json_of(&["fixtures/rules/LA404-authentication-failure.eml"]);
+    let la404: Vec<String> = v["messages"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "LA404")
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(la404.len(), 3, "{la404:?}");
+    assert!(la404.iter().any(|m| m.starts_with("DMARC fail")));
+}
+
+#[test]
+fn every_rule_fixture_raises_its_rule() {
+    for entry in fs::read_dir("fixtures/rules").unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        if name.ends_with(".snap") {
+            continue;
+        }
+        let code = &name[..5];
+        let expect = if code == "LA204" { "example.com" } else { "track.example.com" };
+        let (v, _) = json_of(&[path.to_str().unwrap(), "--expect", expect]);
+        assert!(codes(&v).iter().any(|c| c == code), "{name} does not raise {code}: {:?}", codes(&v));
+    }
+    // LA001 has its fixture among the inputs.
+    linkaudit().arg("fixtures/input/not-an-email.html").assert().code(2);
 }

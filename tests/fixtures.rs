@@ -59,6 +59,22 @@ fn snapshot(path: &Path, report: &Report) -> String {
     let _ = writeln!(s, "# {} --expect {}", relative(path), expect_for(path).join(","));
     for m in &report.messages {
         let _ = writeln!(s, "message {} from={:?} subject={:?}", m.index, m.from, m.subject);
+        for v in &m.sent_via {
+            let _ = writeln!(s, "  sent via {} ({})", v.esp, v.evidence);
+        }
+        for r in &m.alignment {
+            let _ = writeln!(
+                s,
+                "  domain {} {} org={} aligned={}",
+                r.role.label(),
+                r.domain,
+                r.org.as_deref().unwrap_or("-"),
+                r.aligned.map_or("-".to_string(), |a| a.to_string())
+            );
+        }
+        if let Some(a) = &m.authentication {
+            let _ = writeln!(s, "  auth {} spf={:?} dkim={:?} dmarc={:?}", a.source, a.spf, a.dkim, a.dmarc);
+        }
         for l in &m.links {
             let dest = match (&l.destination, &l.note) {
                 (Some(d), _) if d != &l.url => format!(" -> {d}"),

@@ -7,15 +7,43 @@ fn readme() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap()
 }
 
+/// The text between `<!-- NAME:start -->` and `<!-- NAME:end -->`, inside its ```text fence.
+fn section(readme: &str, name: &str) -> String {
+    let start_marker = format!("<!-- {name}:start -->\n```text\n");
+    let start = readme.find(&start_marker).unwrap_or_else(|| panic!("README lacks {name} markers"))
+        + start_marker.len();
+    let end = readme.find(&format!("```\n<!-- {name}:end -->")).expect("end marker");
+    readme[start..end].to_string()
+}
+
+fn run(args: &[&str]) -> String {
+    let out = Command::cargo_bin("linkaudit")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
 #[test]
 fn usage_block_matches_help() {
-    let readme = readme();
-    let start = readme.find("<!-- usage:start -->\n```text\n").expect("usage start marker") + 29;
-    let end = readme.find("```\n<!-- usage:end -->").expect("usage end marker");
-    let documented = &readme[start..end];
-    let out = Command::cargo_bin("linkaudit").unwrap().arg("--help").output().unwrap();
-    let help = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(documented, help, "README usage block is out of date: paste `linkaudit --help`");
+    assert_eq!(
+        section(&readme(), "usage"),
+        run(&["--help"]),
+        "README usage block is out of date: run scripts/update-readme"
+    );
+}
+
+#[test]
+fn sample_output_matches_the_binary() {
+    let got =
+        run(&["fixtures/quickstart/newsletter.eml", "--expect", "track.example.com", "--color", "never"]);
+    assert_eq!(
+        section(&readme(), "sample"),
+        got,
+        "README sample output is out of date: run scripts/update-readme"
+    );
 }
 
 #[test]

@@ -5,8 +5,11 @@
 //! A link is judged by its first non-gateway URL: SafeLinks or Proofpoint around an ESP link
 //! does not hide the ESP.
 
+pub mod alignment;
 pub mod catalog;
+pub mod domain;
 pub mod expect;
+pub mod sent_via;
 
 use serde::Serialize;
 use url::Url;

@@ -34,6 +34,7 @@ pub fn run(args: &AuditArgs) -> Exit {
     }
     let errors: Vec<InputFailure> =
         failures.into_iter().map(|(source, message)| InputFailure { source, message }).collect();
+    linkaudit::rules::batch::cross_message(&mut messages);
     let report = Report::new(messages, errors);
     let color = match args.color {
         ColorWhen::Always => true,

@@ -194,7 +194,10 @@ fn on_element(el: &mut Element<'_, '_>, scope: Scope, st: &mut State) {
                 }
             }
             "src" | "lowsrc" | "dynsrc" => {
-                let (kind, pixel) = src_kind(el, tag_s, vml, &value);
+                let Some((kind, pixel)) = src_kind(el, tag_s, vml, &value) else {
+                    seen.push(name);
+                    continue;
+                };
                 let attr_name = match name.as_str() {
                     "src" => "src",
                     "lowsrc" => "lowsrc",
@@ -272,8 +275,9 @@ fn push(
 }
 
 /// Kind of a `src`-like attribute, and whether the HTML marks the image as an invisible pixel.
-fn src_kind(el: &Element<'_, '_>, tag: &str, vml: bool, src: &str) -> (Kind, bool) {
-    match tag {
+/// `None` for elements where `src` loads nothing (`<textarea src>` in broken markup).
+fn src_kind(el: &Element<'_, '_>, tag: &str, vml: bool, src: &str) -> Option<(Kind, bool)> {
+    Some(match tag {
         "img" | "image" | "amp-img" | "amp-anim" => (Kind::Image, looks_like_pixel(el, src)),
         "amp-pixel" => (Kind::Image, true),
         "input" => (Kind::Image, false),
@@ -281,8 +285,9 @@ fn src_kind(el: &Element<'_, '_>, tag: &str, vml: bool, src: &str) -> (Kind, boo
         "iframe" | "frame" | "amp-iframe" => (Kind::Frame, false),
         "video" | "audio" | "source" | "track" | "embed" | "amp-video" | "amp-audio" => (Kind::Media, false),
         _ if vml => (Kind::Vml, false),
-        _ => (Kind::Link, false),
-    }
+        _ if tag.starts_with("amp-") => (Kind::Link, false),
+        _ => return None,
+    })
 }
 
 /// Size and visibility cues of an open-tracking pixel: 1×1 (attributes or inline style), or
@@ -526,7 +531,7 @@ mod tests {
 
     #[test]
     fn scripts_textareas_and_plain_comments_are_not_links() {
-        let html = r#"<script>var u="https://x.example/js";</script><textarea>https://x.example/ta</textarea><!-- <a href="https://x.example/c"> -->"#;
+        let html = r##"<script>var u="https://x.example/js";</script><textarea>https://x.example/ta</textarea><!-- <a href="https://x.example/c"> --><img src="cid:logo@x"><a href="#top">t</a>"##;
         assert!(links(html).is_empty());
     }
 }

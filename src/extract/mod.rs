@@ -149,7 +149,7 @@ pub fn extract(msg: &ParsedMessage) -> Extracted {
 
 /// Cleans an attribute or text URL: trims ASCII whitespace and drops tabs and line breaks, as
 /// browsers do. Returns `None` for things that are not links to audit (fragments, `cid:`,
-/// `data:`, `javascript:`, `tel:` …).
+/// `data:`, `tel:` …). `javascript:` is kept: rule LA104 reports it.
 pub(crate) fn clean_url(raw: &str) -> Option<String> {
     let trimmed = raw.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\u{0c}');
     if trimmed.is_empty() || trimmed.starts_with('#') {
@@ -174,8 +174,6 @@ pub(crate) fn clean_url(raw: &str) -> Option<String> {
                 "cid"
                     | "mid"
                     | "data"
-                    | "javascript"
-                    | "vbscript"
                     | "about"
                     | "tel"
                     | "sms"
@@ -202,7 +200,7 @@ mod tests {
     #[case("https://x.exa\nmple/a", Some("https://x.example/a"))]
     #[case("#top", None)]
     #[case("cid:logo@x", None)]
-    #[case("JavaScript:alert(1)", None)]
+    #[case("JavaScript:alert(1)", Some("JavaScript:alert(1)"))]
     #[case("data:image/png;base64,AAAA", None)]
     #[case("tel:+123", None)]
     #[case("mailto:a@x.example", Some("mailto:a@x.example"))]

@@ -114,6 +114,8 @@ pub struct ParsedMessage {
     pub problems: Vec<Problem>,
     /// The From header, as `Name <address>`.
     pub from: Option<String>,
+    /// The From address alone.
+    pub from_address: Option<String>,
     /// The decoded Subject.
     pub subject: Option<String>,
 }
@@ -142,6 +144,7 @@ pub fn parse(raw: &[u8], limits: &Limits) -> ParsedMessage {
             (None, None) => String::new(),
         }),
         subject: msg.subject().map(str::to_string),
+        from_address: msg.from().and_then(|a| a.first()).and_then(|a| a.address()).map(str::to_string),
         problems,
         ..ParsedMessage::default()
     };

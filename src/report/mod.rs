@@ -13,6 +13,7 @@ pub mod text;
 use serde::Serialize;
 
 use crate::audit::AuditedLink;
+use crate::classify::alignment::{AuthResults, DomainRow};
 use crate::classify::{Catalog, Class, Role};
 use crate::extract::{Extracted, Kind};
 use crate::finding::{Finding, Severity};
@@ -106,6 +107,10 @@ pub struct MessageReport {
     pub subject: Option<String>,
     /// ESPs the message went through.
     pub sent_via: Vec<SentVia>,
+    /// From, Return-Path, DKIM and tracking domains, with their organisational domains.
+    pub alignment: Vec<DomainRow>,
+    /// SPF, DKIM and DMARC verdicts the receiver reached.
+    pub authentication: Option<AuthResults>,
     /// Gmail "Show original" summary, when the input was one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_original: Option<ShowOriginal>,
@@ -136,6 +141,8 @@ impl MessageReport {
             from: None,
             subject: None,
             sent_via: Vec::new(),
+            alignment: Vec::new(),
+            authentication: None,
             show_original: None,
             list_unsubscribe_post: false,
             parts: Vec::new(),
@@ -156,16 +163,9 @@ impl MessageReport {
         parsed: &ParsedMessage,
         extracted: &Extracted,
         links: &[AuditedLink],
-        mut findings: Vec<Finding>,
+        findings: Vec<Finding>,
         catalog: &Catalog,
     ) -> MessageReport {
-        findings.sort_by(|a, b| {
-            part_key(a.part.as_ref())
-                .cmp(&part_key(b.part.as_ref()))
-                .then(a.line.cmp(&b.line))
-                .then(a.column.cmp(&b.column))
-                .then(a.code.cmp(b.code))
-        });
         let parts = parsed
             .parts
             .iter()
@@ -183,12 +183,31 @@ impl MessageReport {
             from: parsed.from.clone(),
             subject: parsed.subject.clone(),
             sent_via: Vec::new(),
+            alignment: Vec::new(),
+            authentication: None,
             show_original: msg.show_original.clone(),
             list_unsubscribe_post: extracted.list_unsubscribe_post,
             parts,
             links: links.iter().map(|l| link_report(l, catalog)).collect(),
             findings,
         }
+        .sorted()
+    }
+
+    fn sorted(mut self) -> MessageReport {
+        self.sort_findings();
+        self
+    }
+
+    /// Puts findings in the contract's order: part, line, column, code.
+    pub fn sort_findings(&mut self) {
+        self.findings.sort_by(|a, b| {
+            part_key(a.part.as_ref())
+                .cmp(&part_key(b.part.as_ref()))
+                .then(a.line.cmp(&b.line))
+                .then(a.column.cmp(&b.column))
+                .then(a.code.cmp(b.code))
+        });
     }
 
     /// Number of findings at each severity: (errors, warnings, infos).

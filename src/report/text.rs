@@ -109,15 +109,14 @@ fn message(out: &mut String, m: &MessageReport, p: Paint) {
             m.sent_via.iter().map(|s| format!("{} ({})", s.esp, terminal(&s.evidence))).collect();
         let _ = writeln!(out, "  Sent via: {}", via.join(", "));
     }
-    if let Some(so) = &m.show_original {
-        let rows: Vec<String> = [("SPF", &so.spf), ("DKIM", &so.dkim), ("DMARC", &so.dmarc)]
+    if let Some(a) = &m.authentication {
+        let rows: Vec<String> = [("SPF", &a.spf), ("DKIM", &a.dkim), ("DMARC", &a.dmarc)]
             .iter()
             .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} {}", terminal(v))))
             .collect();
-        if !rows.is_empty() {
-            let _ = writeln!(out, "  Gmail verdicts: {}", rows.join(" · "));
-        }
+        let _ = writeln!(out, "  Authentication: {} (per {})", rows.join(" · "), terminal(&a.source));
     }
+    alignment(out, m, p);
     let mut by_class: BTreeMap<&str, usize> = BTreeMap::new();
     for l in &m.links {
         *by_class.entry(l.class.as_str()).or_default() += 1;
@@ -145,6 +144,47 @@ fn message(out: &mut String, m: &MessageReport, p: Paint) {
             plural(w),
             plural(i)
         );
+    }
+}
+
+/// The domain table: each domain, its organisational domain, and whether it is aligned with From.
+fn alignment(out: &mut String, m: &MessageReport, p: Paint) {
+    if m.alignment.len() < 2 {
+        return;
+    }
+    let width = m.alignment.iter().map(|r| r.domain.chars().count()).max().unwrap_or(0).min(48);
+    let _ = writeln!(
+        out,
+        "  {}",
+        p.dim(&format!(
+            "{:<20} {:<width$}  {:<24} {}",
+            "Domains",
+            "",
+            "organisation",
+            "vs From",
+            width = width
+        ))
+    );
+    for r in &m.alignment {
+        let role = match &r.selector {
+            Some(s) => format!("{} (s={})", r.role.label(), terminal(s)),
+            None => r.role.label().to_string(),
+        };
+        let aligned = match (r.role, r.aligned) {
+            (crate::classify::alignment::DomainRole::From, _) => String::new(),
+            (_, Some(true)) => p.green("aligned"),
+            (_, Some(false)) => p.severity(Severity::Warning, "not aligned"),
+            (_, None) => p.dim("unknown"),
+        };
+        let row = format!(
+            "    {:<18} {:<width$}  {:<24} {}",
+            role,
+            terminal(&r.domain),
+            r.org.as_deref().unwrap_or("?"),
+            aligned,
+            width = width
+        );
+        let _ = writeln!(out, "{}", row.trim_end());
     }
 }
 

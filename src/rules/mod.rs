@@ -5,9 +5,13 @@
 //! pattern, a default severity, and documentation in `docs/rules/<CODE>.md` (What it finds / Why
 //! it matters / How to fix / Example) printed by `linkaudit rules CODE`. Codes are never reused.
 
+pub mod batch;
+mod config;
 mod headers;
 mod http;
 mod input;
+mod quality;
+mod sender;
 mod tracking;
 mod wrappers;
 
@@ -74,6 +78,41 @@ rule!(
 );
 rule!(LA102, "LA102", "plain-http-link", Warning, "A direct link, image or destination uses plain http.");
 rule!(
+    LA103,
+    "LA103",
+    "unrendered-merge-tag",
+    Error,
+    "A URL still contains a template merge tag ({{…}}, *|…|*, %%…%%, …)."
+);
+rule!(
+    LA104,
+    "LA104",
+    "malformed-url",
+    Error,
+    "A link is malformed: spaces, a missing or broken scheme, javascript:, or a relative URL."
+);
+rule!(
+    LA105,
+    "LA105",
+    "link-text-host-mismatch",
+    Warning,
+    "A link's visible text shows a URL on another site than the link goes to."
+);
+rule!(
+    LA106,
+    "LA106",
+    "staging-or-private-host",
+    Error,
+    "A link points to localhost, a private address, a staging host or a placeholder domain."
+);
+rule!(
+    LA107,
+    "LA107",
+    "inconsistent-utm-parameters",
+    Info,
+    "Some links to a site carry UTM parameters and others do not."
+);
+rule!(
     LA201,
     "LA201",
     "esp-default-tracking-domain",
@@ -109,6 +148,34 @@ rule!(
     "An image or hosted page is served from the ESP's own domain."
 );
 rule!(
+    LA206,
+    "LA206",
+    "two-esps-on-one-tracking-host",
+    Error,
+    "One tracking host carries the tracking links of two different ESPs."
+);
+rule!(
+    LA207,
+    "LA207",
+    "partially-activated-tracking-domain",
+    Warning,
+    "An ESP's branded tracking domain is active for some links while others remain on its shared domain."
+);
+rule!(
+    LA208,
+    "LA208",
+    "tracking-host-on-apex-or-from-domain",
+    Warning,
+    "The tracking host is the bare apex domain or the From address's own domain."
+);
+rule!(
+    LA209,
+    "LA209",
+    "pixel-on-other-domain",
+    Warning,
+    "The open pixel is on another organisation's domain than the click tracking."
+);
+rule!(
     LA301,
     "LA301",
     "opaque-gateway-link",
@@ -129,10 +196,26 @@ rule!(
     Warning,
     "List-Unsubscribe has an https URL but no List-Unsubscribe-Post header (RFC 8058)."
 );
+rule!(
+    LA403,
+    "LA403",
+    "unaligned-domain",
+    Warning,
+    "The Return-Path, the DKIM signatures or a tracking host is not on the From address's organisational domain."
+);
+rule!(
+    LA404,
+    "LA404",
+    "authentication-failure",
+    Warning,
+    "The receiver's SPF, DKIM or DMARC verdict is a failure."
+);
 
 /// Every rule, in code order.
-pub static RULES: &[Rule] =
-    &[LA001, LA002, LA003, LA004, LA101, LA102, LA201, LA202, LA203, LA204, LA205, LA301, LA401, LA402];
+pub static RULES: &[Rule] = &[
+    LA001, LA002, LA003, LA004, LA101, LA102, LA103, LA104, LA105, LA106, LA107, LA201, LA202, LA203, LA204,
+    LA205, LA206, LA207, LA208, LA209, LA301, LA401, LA402, LA403, LA404,
+];
 
 /// The rule with this code (case-insensitive) or name.
 pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
@@ -153,6 +236,12 @@ pub struct Context<'a> {
     pub extracted: &'a Extracted,
     /// Every link, classified.
     pub links: &'a [AuditedLink],
+    /// The ESPs the message was sent through.
+    pub sent_via: &'a [crate::report::SentVia],
+    /// From, Return-Path, DKIM and tracking domains.
+    pub alignment: &'a [crate::classify::alignment::DomainRow],
+    /// SPF, DKIM and DMARC verdicts.
+    pub authentication: Option<&'a crate::classify::alignment::AuthResults>,
 }
 
 impl Context<'_> {
@@ -167,6 +256,11 @@ impl Context<'_> {
             .expect
             .first()
             .map_or_else(|| "track.<your domain>".to_string(), |e| e.trim_start_matches("*.").to_string())
+    }
+
+    /// The first ESP the headers show the message was sent through.
+    pub fn sending_esp(&self) -> Option<EspId> {
+        self.sent_via.iter().find_map(|s| self.catalog.by_name(&s.esp))
     }
 
     /// "Activate a branded tracking domain" advice for an ESP, in its own words.
@@ -189,9 +283,12 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     input::check(ctx, &mut out);
     http::check(ctx, &mut out);
+    quality::check(ctx, &mut out);
     tracking::check(ctx, &mut out);
+    config::check(ctx, &mut out);
     wrappers::check(ctx, &mut out);
     headers::check(ctx, &mut out);
+    sender::check(ctx, &mut out);
     out
 }
 

@@ -145,12 +145,23 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 elsewhere.join(", ")
             )
         };
-        let esp = ctx.links.iter().find_map(|l| {
-            let c = &l.classified;
-            matches!(c.class, Class::EspDefault | Class::EspCustom).then_some(c.esp).flatten()
-        });
+        let esp = ctx
+            .links
+            .iter()
+            .find_map(|l| {
+                let c = &l.classified;
+                matches!(c.class, Class::EspDefault | Class::EspCustom).then_some(c.esp).flatten()
+            })
+            .or_else(|| ctx.sending_esp());
+        let sent = ctx
+            .sending_esp()
+            .map(|e| format!("This message was sent through {}. ", ctx.esp_name(e)))
+            .unwrap_or_default();
         let hint = match esp {
-            Some(e) => format!("The branded tracking domain is not active for this message: {}. Then send a new test", ctx.activation_hint(e)),
+            Some(e) => format!(
+                "{sent}The branded tracking domain is not active for this message: {}. Then send a new test",
+                ctx.activation_hint(e)
+            ),
             None => "Check that click tracking is on and the branded tracking domain is active for this sending domain, then send a new test".into(),
         };
         out.push(at_message(&LA203, LA203.severity, None, message, Some(hint)));

@@ -5,7 +5,10 @@ use super::{Step, Target};
 
 pub(super) fn decode(t: &Target<'_>) -> Option<Step> {
     let rest = t.path.strip_prefix("/e/c/")?;
-    let payload = rest.split('/').next()?;
+    let payload = match rest.rsplit_once('/') {
+        Some((p, sig)) if sig.len() >= 8 && sig.bytes().all(|b| b.is_ascii_hexdigit()) => p,
+        _ => rest,
+    };
     if !payload.starts_with("ey") {
         return None;
     }

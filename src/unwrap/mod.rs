@@ -21,6 +21,8 @@ mod mandrill;
 mod postmark;
 mod proofpoint;
 mod redirect_param;
+#[cfg(test)]
+mod roundtrip;
 mod safelinks;
 mod sailthru;
 mod ses;
