@@ -28,6 +28,7 @@ mod sailthru;
 mod ses;
 mod sparkpost;
 mod substack;
+mod trailing;
 
 use serde::Serialize;
 use url::Url;
@@ -164,6 +165,8 @@ static DECODERS: &[Decoder] = &[
     layer("substack", substack::decode),
     layer("substack-image-fetch", substack::image_fetch),
     layer("sailthru", sailthru::decode),
+    layer("govdelivery", trailing::govdelivery),
+    layer("stibee", trailing::stibee),
     layer("redirect-param", redirect_param::decode),
 ];
 
