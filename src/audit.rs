@@ -37,11 +37,9 @@ pub fn audit(raw: &[u8], opts: &Options) -> MessageReport {
 }
 
 /// Audits every message in `raw` (one, or each message of an mbox), naming them `source`.
+/// Findings that need several messages together come from [`rules::batch::cross_message`].
 pub fn audit_all(source: &str, raw: &[u8], opts: &Options) -> Result<Vec<MessageReport>, InputError> {
-    let mut reports: Vec<MessageReport> =
-        input::split(raw)?.iter().map(|m| audit_message(source, m, opts)).collect();
-    rules::batch::cross_message(&mut reports);
-    Ok(reports)
+    Ok(input::split(raw)?.iter().map(|m| audit_message(source, m, opts)).collect())
 }
 
 /// Audits one message whose container was already removed by [`input::split`].
@@ -95,7 +93,7 @@ pub fn audit_message(source: &str, msg: &RawMessage<'_>, opts: &Options) -> Mess
         links: &links,
         sent_via: &sent_via,
     };
-    let findings = rules::check(&ctx);
+    let findings = rules::settle(rules::check(&ctx), &opts.rules, &links);
     let mut report = MessageReport::build(source, msg, &parsed, &extracted, &links, findings, catalog);
     report.sent_via = sent_via;
     report.alignment = alignment;

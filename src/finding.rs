@@ -60,4 +60,7 @@ pub struct Finding {
     pub column: Option<u32>,
     /// How to fix it.
     pub hint: Option<String>,
+    /// Line in the message source file (for annotations in CI), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_line: Option<u32>,
 }

@@ -17,6 +17,42 @@ pub struct Options {
     pub limits: Limits,
     /// The ESP catalog; the built-in one when `None`.
     pub catalog: Option<Arc<Catalog>>,
+    /// Which rules run, at which severity, and which hosts are meant to be direct.
+    pub rules: RuleSettings,
+}
+
+/// Rule selection and severities, as a config file or flags set them (ruff's model).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleSettings {
+    /// Codes, code prefixes (`LA2`) or names to run; every rule when empty.
+    pub select: Vec<String>,
+    /// Codes, code prefixes or names not to run.
+    pub ignore: Vec<String>,
+    /// Severity overrides by code.
+    pub severity: std::collections::BTreeMap<String, crate::finding::Severity>,
+    /// Hosts whose links are meant to be direct or on a domain you accept (`*.cdn.example.com`):
+    /// no LA205 or LA210 for them.
+    pub allow_hosts: Vec<String>,
+}
+
+impl RuleSettings {
+    /// Does `selector` (a code, a code prefix or a name) pick the rule `code`/`name`?
+    fn picks(selector: &str, code: &str, name: &str) -> bool {
+        let s = selector.trim();
+        s.eq_ignore_ascii_case(name)
+            || (!s.is_empty() && code.len() >= s.len() && code[..s.len()].eq_ignore_ascii_case(s))
+    }
+
+    /// Is the rule enabled?
+    pub fn enabled(&self, code: &str, name: &str) -> bool {
+        (self.select.is_empty() || self.select.iter().any(|s| Self::picks(s, code, name)))
+            && !self.ignore.iter().any(|s| Self::picks(s, code, name))
+    }
+
+    /// Is `host` on the allow-list?
+    pub fn allowed_host(&self, host: &str) -> bool {
+        crate::classify::expect::matches(&self.allow_hosts, host).is_some()
+    }
 }
 
 impl Options {
@@ -95,6 +131,20 @@ impl Default for Limits {
 mod tests {
     use super::*;
     use rstest::rstest;
+
+    #[test]
+    fn selection_by_code_prefix_and_name() {
+        let r = RuleSettings {
+            select: vec!["LA2".into(), "plain-http-link".into()],
+            ignore: vec!["LA205".into()],
+            ..RuleSettings::default()
+        };
+        assert!(r.enabled("LA201", "esp-default-tracking-domain"));
+        assert!(r.enabled("LA102", "plain-http-link"));
+        assert!(!r.enabled("LA101", "plain-http-tracking-link"));
+        assert!(!r.enabled("LA205", "esp-hosted-content"));
+        assert!(RuleSettings::default().enabled("LA101", "x"));
+    }
 
     #[rstest]
     #[case("track.example.com", "track.example.com")]

@@ -23,15 +23,20 @@ fn links(v: &Value) -> Vec<Value> {
     v["messages"].as_array().unwrap().iter().flat_map(|m| m["links"].as_array().unwrap().clone()).collect()
 }
 
+/// Codes of every finding: per message, then across messages.
 fn codes(v: &Value) -> Vec<String> {
-    v["messages"]
+    let mut out: Vec<String> = v["messages"]
         .as_array()
         .unwrap()
         .iter()
         .flat_map(|m| {
             m["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_string())
         })
-        .collect()
+        .collect();
+    if let Some(batch) = v["batch_findings"].as_array() {
+        out.extend(batch.iter().map(|f| f["code"].as_str().unwrap().to_string()));
+    }
+    out
 }
 
 #[test]

@@ -106,6 +106,16 @@ fn snapshot(path: &Path, report: &Report) -> String {
             let _ = writeln!(s, "  {} {} {} {}", f.code, f.severity.as_str(), at, f.message);
         }
     }
+    for b in &report.batch_findings {
+        let _ = writeln!(
+            s,
+            "across messages {}: {} {} {}",
+            b.index,
+            b.finding.code,
+            b.finding.severity.as_str(),
+            b.finding.message
+        );
+    }
     s
 }
 

@@ -281,6 +281,7 @@ mod tests {
             mso: false,
             pixel_hint: false,
             text: None,
+            source_line: None,
         }
     }
 

@@ -23,6 +23,19 @@ pub struct Cli {
 pub enum Command {
     /// Explain the rules: all of them, or one by code or name.
     Rules(RulesArgs),
+    /// Write a commented starter linkaudit.toml in the current folder.
+    Init {
+        /// Overwrite an existing linkaudit.toml.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -56,9 +69,21 @@ pub struct AuditArgs {
     #[arg(short, long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
-    /// Exit with 1 when a finding is at least this severe.
-    #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
-    pub fail_on: FailOn,
+    /// Exit with 1 when a finding is at least this severe [default: error, or the config's].
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+
+    /// Run only these rules: codes, code prefixes (LA2) or names, comma-separated.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Skip these rules: codes, code prefixes or names, comma-separated.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Mask email addresses and long tokens in every URL of the report.
+    #[arg(long)]
+    pub redact: bool,
 
     /// Write the report to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
@@ -68,25 +93,41 @@ pub struct AuditArgs {
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
 
-    /// Largest message read, in MiB.
-    #[arg(long, default_value_t = 64, value_name = "MIB")]
-    pub max_input_mb: usize,
+    /// Use this config file instead of looking for linkaudit.toml upwards from here.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
 
-    /// Deepest MIME nesting walked.
-    #[arg(long, default_value_t = 64, value_name = "N")]
-    pub max_depth: usize,
+    /// Ignore any linkaudit.toml.
+    #[arg(long)]
+    pub no_config: bool,
 
-    /// Most MIME parts walked per message.
-    #[arg(long, default_value_t = 10_000, value_name = "N")]
-    pub max_parts: usize,
+    /// Threads auditing messages in parallel [default: one per core].
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
 
-    /// Most links reported per message.
-    #[arg(long, default_value_t = 50_000, value_name = "N")]
-    pub max_links: usize,
+    /// Never show a progress bar (it shows on a terminal for runs of more than a few files).
+    #[arg(long)]
+    pub no_progress: bool,
 
-    /// Most redirect layers unwrapped per link.
-    #[arg(long, default_value_t = 8, value_name = "N")]
-    pub max_unwrap_depth: usize,
+    /// Largest message read, in MiB [default: 64].
+    #[arg(long, value_name = "MIB")]
+    pub max_input_mb: Option<usize>,
+
+    /// Deepest MIME nesting walked [default: 64].
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<usize>,
+
+    /// Most MIME parts walked per message [default: 10000].
+    #[arg(long, value_name = "N")]
+    pub max_parts: Option<usize>,
+
+    /// Most links reported per message [default: 50000].
+    #[arg(long, value_name = "N")]
+    pub max_links: Option<usize>,
+
+    /// Most redirect layers unwrapped per link [default: 8].
+    #[arg(long, value_name = "N")]
+    pub max_unwrap_depth: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -97,6 +138,16 @@ pub enum Format {
     Concise,
     /// The JSON contract (version 1).
     Json,
+    /// One JSON object per line: each message, then batch findings, errors and the summary.
+    JsonLines,
+    /// JUnit XML: one testsuite per message, one testcase per rule.
+    Junit,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// GitHub Actions annotations (::error file=…,line=…::).
+    Github,
+    /// Markdown tables, for a pull-request comment or a ticket.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,19 +1,54 @@
-//! The command-line front end (binary only): argument parsing, input expansion, output and
-//! exit codes. Everything that turns bytes into a report lives in the library.
+//! The command-line front end (binary only): argument parsing, config discovery, input
+//! expansion, batch runs, output and exit codes. Everything that turns bytes into a report lives
+//! in the library.
 
 pub mod args;
+mod config;
 mod inputs;
 pub mod output;
 mod rules_cmd;
 mod run;
 
 use args::{Cli, Command};
-use output::Exit;
+use clap::CommandFactory;
+use output::{emit, Exit};
 
 /// Dispatches a parsed command line.
 pub fn main(cli: Cli) -> Exit {
     match &cli.command {
         Some(Command::Rules(a)) => rules_cmd::run(a),
+        Some(Command::Init { force }) => init(*force),
+        Some(Command::Completions { shell }) => {
+            let mut buf = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "linkaudit", &mut buf);
+            emit(&String::from_utf8_lossy(&buf), None).unwrap_or(Exit::Clean)
+        }
+        Some(Command::Man) => {
+            let mut buf = Vec::new();
+            if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut buf) {
+                eprintln!("linkaudit: error: {e}");
+                return Exit::Error;
+            }
+            emit(&String::from_utf8_lossy(&buf), None).unwrap_or(Exit::Clean)
+        }
         None => run::run(&cli.audit),
+    }
+}
+
+fn init(force: bool) -> Exit {
+    let path = std::path::Path::new(config::NAMES[0]);
+    if path.exists() && !force {
+        eprintln!("linkaudit: error: {} already exists (use --force to overwrite)", path.display());
+        return Exit::Error;
+    }
+    match std::fs::write(path, config::STARTER) {
+        Ok(()) => {
+            eprintln!("wrote {}: set your tracking host under `expect`", path.display());
+            Exit::Clean
+        }
+        Err(e) => {
+            eprintln!("linkaudit: error: cannot write {}: {e}", path.display());
+            Exit::Error
+        }
     }
 }

@@ -1,13 +1,24 @@
-//! CLI: the audit command — read inputs, audit them with the library, render, pick the exit code.
+//! CLI: the audit command — config, inputs, a parallel batch (rayon, in chunks so output streams
+//! in input order and memory stays bounded), rendering, exit code.
 
 use std::io::IsTerminal;
+use std::sync::Arc;
 
-use linkaudit::report::{self, InputFailure, Report};
+use indicatif::{ProgressBar, ProgressStyle};
+use linkaudit::report::{self, InputFailure, MessageReport, Report, Summary};
+use linkaudit::rules::batch::BatchIndex;
 use linkaudit::{Limits, Options, Severity};
+use rayon::prelude::*;
 
 use super::args::{AuditArgs, ColorWhen, FailOn, Format};
-use super::inputs;
-use super::output::{emit, Exit};
+use super::config::{self, Config};
+use super::inputs::{self, Input};
+use super::output::{Exit, Writer};
+
+/// Inputs audited together before their output is written.
+const CHUNK: usize = 64;
+/// Runs with more inputs than this show a progress bar on a terminal.
+const PROGRESS_FROM: usize = 8;
 
 /// Runs an audit; returns the exit status.
 pub fn run(args: &AuditArgs) -> Exit {
@@ -15,76 +26,266 @@ pub fn run(args: &AuditArgs) -> Exit {
         eprintln!("linkaudit: error: no input: give a message file, a folder, an mbox or - for standard input (see --help)");
         return Exit::Error;
     }
-    let opts = options(args);
-    let mut failures: Vec<(String, String)> = Vec::new();
-    let inputs = inputs::expand(&args.paths, &mut failures);
-    let mut messages = Vec::new();
-    for input in &inputs {
-        let name = input.name();
-        match input.read() {
-            Ok(bytes) => match linkaudit::audit_all(&name, &bytes, &opts) {
-                Ok(reports) => messages.extend(reports),
-                Err(e) => failures.push((name, e.to_string())),
-            },
-            Err(e) => failures.push((name, read_error(&e))),
-        }
-    }
-    for (source, message) in &failures {
-        eprintln!("linkaudit: error: {source}: {message}");
-    }
-    let errors: Vec<InputFailure> =
-        failures.into_iter().map(|(source, message)| InputFailure { source, message }).collect();
-    linkaudit::rules::batch::cross_message(&mut messages);
-    let report = Report::new(messages, errors);
-    let color = match args.color {
-        ColorWhen::Always => true,
-        ColorWhen::Never => false,
-        ColorWhen::Auto => {
-            args.output.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+    let config = match load_config(args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("linkaudit: error: {e}");
+            return Exit::Error;
         }
     };
-    let text = match args.format {
-        // Nothing was audited: the errors on stderr say it all.
-        Format::Text | Format::Concise if report.messages.is_empty() => String::new(),
-        Format::Text => report::text::render(&report, color),
-        Format::Concise => report::concise::render(&report),
-        Format::Json => report::json::render(&report),
+    let opts = match options(args, &config) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("linkaudit: error: {e}");
+            return Exit::Error;
+        }
     };
-    if let Some(code) = emit(&text, args.output.as_deref()) {
-        return code;
-    }
-    if !report.errors.is_empty() {
-        return Exit::Error;
-    }
-    let threshold = match args.fail_on {
+    let from_config = match config.fail_on.as_deref() {
+        Some("warning") => Some(FailOn::Warning),
+        Some("info") => Some(FailOn::Info),
+        Some("never") => Some(FailOn::Never),
+        _ => None,
+    };
+    let fail_on = args.fail_on.or(from_config);
+    let threshold = match fail_on.unwrap_or(FailOn::Error) {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Info => Some(Severity::Info),
         FailOn::Never => None,
     };
-    let failed = threshold.is_some_and(|t| report.messages.iter().any(|m| m.worst().is_some_and(|w| w >= t)));
-    if failed {
-        Exit::Findings
-    } else {
-        Exit::Clean
+    let mut failures: Vec<(String, String)> = Vec::new();
+    let inputs = inputs::expand(&args.paths, &mut failures);
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("linkaudit: error: cannot start worker threads: {e}");
+            return Exit::Error;
+        }
+    };
+    let progress = progress_bar(args, inputs.len());
+    let mut sink = Sink::new(args, threshold);
+    for (source, message) in failures.drain(..) {
+        sink.failure(source, message);
+    }
+    for chunk in inputs.chunks(CHUNK) {
+        let results: Vec<(String, Result<Vec<MessageReport>, String>)> =
+            pool.install(|| chunk.par_iter().map(|input| audit_input(input, &opts)).collect());
+        for (source, result) in results {
+            match result {
+                Ok(reports) => {
+                    for m in reports {
+                        if let Err(code) = sink.message(m) {
+                            progress.finish_and_clear();
+                            return code;
+                        }
+                    }
+                }
+                Err(message) => sink.failure(source, message),
+            }
+            progress.inc(1);
+        }
+    }
+    progress.finish_and_clear();
+    sink.finish()
+}
+
+fn audit_input(input: &Input, opts: &Options) -> (String, Result<Vec<MessageReport>, String>) {
+    let name = input.name();
+    let result = match input.read() {
+        Ok(bytes) => linkaudit::audit_all(&name, &bytes, opts).map_err(|e| e.to_string()),
+        Err(e) => Err(read_error(&e)),
+    };
+    (name, result)
+}
+
+fn load_config(args: &AuditArgs) -> Result<Config, String> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    let path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => std::env::current_dir().ok().and_then(|d| config::discover(&d)),
+    };
+    match path {
+        Some(p) => config::load(&p),
+        None => Ok(Config::default()),
     }
 }
 
-fn options(args: &AuditArgs) -> Options {
-    let expect: Vec<&str> = args.expect.iter().flat_map(|e| e.split(',')).collect();
-    let mut opts = Options::expecting(expect);
-    opts.limits = Limits {
-        max_input_bytes: args.max_input_mb.saturating_mul(1024 * 1024),
-        max_depth: args.max_depth,
-        max_parts: args.max_parts,
-        max_links: args.max_links,
-        max_unwrap_depth: args.max_unwrap_depth,
-        ..Limits::default()
+fn options(args: &AuditArgs, config: &Config) -> Result<Options, String> {
+    let expect: Vec<&str> = if args.expect.is_empty() {
+        config.expect.iter().map(String::as_str).collect()
+    } else {
+        args.expect.iter().flat_map(|e| e.split(',')).collect()
     };
-    opts
+    let mut opts = Options::expecting(expect);
+    let d = Limits::default();
+    let l = &config.limits;
+    opts.limits = Limits {
+        max_input_bytes: args
+            .max_input_mb
+            .or(l.max_input_mb)
+            .map_or(d.max_input_bytes, |m| m.saturating_mul(1024 * 1024)),
+        max_depth: args.max_depth.or(l.max_depth).unwrap_or(d.max_depth),
+        max_parts: args.max_parts.or(l.max_parts).unwrap_or(d.max_parts),
+        max_links: args.max_links.or(l.max_links).unwrap_or(d.max_links),
+        max_unwrap_depth: args.max_unwrap_depth.or(l.max_unwrap_depth).unwrap_or(d.max_unwrap_depth),
+        ..d
+    };
+    opts.rules.select = if args.select.is_empty() { config.select.clone() } else { args.select.clone() };
+    opts.rules.ignore = config.ignore.iter().chain(&args.ignore).cloned().collect();
+    for s in opts.rules.select.iter().chain(&opts.rules.ignore) {
+        let known = linkaudit::rules::RULES.iter().any(|r| {
+            r.name.eq_ignore_ascii_case(s)
+                || (s.len() <= r.code.len() && r.code[..s.len()].eq_ignore_ascii_case(s))
+        });
+        if !known {
+            return Err(format!("{s:?} matches no rule code, prefix or name (see `linkaudit rules`)"));
+        }
+    }
+    opts.rules.severity = config.severity.clone();
+    opts.rules.allow_hosts =
+        config.allow_hosts.iter().map(|h| linkaudit::options::normalise_expect(h)).collect();
+    if !config.esp.is_empty() {
+        opts.catalog = Some(Arc::new(linkaudit::classify::Catalog::with_extra(&config.esp)?));
+    }
+    Ok(opts)
+}
+
+fn progress_bar(args: &AuditArgs, inputs: usize) -> ProgressBar {
+    if args.no_progress || inputs <= PROGRESS_FROM || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(inputs as u64);
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} files · {elapsed} · eta {eta}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Where reports go: streamed for line formats, collected for whole-document ones.
+struct Sink {
+    format: Format,
+    color: bool,
+    redact: bool,
+    threshold: Option<Severity>,
+    writer: Writer,
+    collected: Vec<MessageReport>,
+    errors: Vec<InputFailure>,
+    index: BatchIndex,
+    summary: Summary,
+    worst: Option<Severity>,
+    first: bool,
+}
+
+impl Sink {
+    fn new(args: &AuditArgs, threshold: Option<Severity>) -> Sink {
+        let color = matches!(args.format, Format::Text)
+            && match args.color {
+                ColorWhen::Always => true,
+                ColorWhen::Never => false,
+                ColorWhen::Auto => {
+                    args.output.is_none()
+                        && std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                        && std::env::var("TERM").map_or(true, |t| t != "dumb")
+                }
+            };
+        Sink {
+            format: args.format,
+            color,
+            redact: args.redact,
+            threshold,
+            writer: Writer::new(args.output.as_deref()),
+            collected: Vec::new(),
+            errors: Vec::new(),
+            index: BatchIndex::default(),
+            summary: Summary::default(),
+            worst: None,
+            first: true,
+        }
+    }
+
+    fn streaming(&self) -> bool {
+        matches!(self.format, Format::Text | Format::Concise | Format::JsonLines | Format::Github)
+    }
+
+    fn failure(&mut self, source: String, message: String) {
+        eprintln!("linkaudit: error: {source}: {message}");
+        self.errors.push(InputFailure { source, message });
+    }
+
+    fn message(&mut self, mut m: MessageReport) -> Result<(), Exit> {
+        if self.redact {
+            report::redact::message(&mut m);
+        }
+        self.index.add(&m);
+        self.summary.add(&m);
+        self.worst = self.worst.max(m.worst());
+        if !self.streaming() {
+            self.collected.push(m);
+            return Ok(());
+        }
+        let text = match self.format {
+            Format::Text => {
+                let sep = if self.first { "" } else { "\n" };
+                format!("{sep}{}", report::text::render_message(&m, self.color))
+            }
+            Format::Concise => report::concise::render_message(&m),
+            Format::JsonLines => report::json_lines::render_message(&m),
+            _ => report::github::render_message(&m),
+        };
+        self.first = false;
+        self.writer.write(&text)
+    }
+
+    fn finish(mut self) -> Exit {
+        let mut batch = self.index.findings();
+        if self.redact {
+            for b in &mut batch {
+                b.finding.url = b.finding.url.as_deref().map(report::redact::url);
+                b.finding.message = report::redact::text(&b.finding.message);
+            }
+        }
+        let batch_worst = batch.iter().map(|b| b.finding.severity).max();
+        self.summary.add_findings(batch.iter().map(|b| &b.finding));
+        self.summary.unreadable = self.errors.len();
+        let nothing_audited = self.summary.messages == 0;
+        let report = Report {
+            version: 1,
+            messages: std::mem::take(&mut self.collected),
+            batch_findings: batch,
+            errors: std::mem::take(&mut self.errors),
+            summary: std::mem::take(&mut self.summary),
+        };
+        let text = match self.format {
+            // Nothing was audited: the errors on stderr say it all.
+            Format::Text | Format::Concise if nothing_audited => String::new(),
+            Format::Text => report::text::render_tail(&report, self.color),
+            Format::Concise => report::concise::render_tail(&report),
+            Format::JsonLines => report::json_lines::render_tail(&report),
+            Format::Github => report::github::render_tail(&report),
+            Format::Json => report::json::render(&report),
+            Format::Junit => report::junit::render(&report, self.threshold),
+            Format::Sarif => report::sarif::render(&report),
+            Format::Markdown => report::markdown::render(&report),
+        };
+        if let Err(code) = self.writer.write(&text) {
+            return code;
+        }
+        if let Err(code) = self.writer.finish() {
+            return code;
+        }
+        if !report.errors.is_empty() {
+            return Exit::Error;
+        }
+        let worst = self.worst.max(batch_worst);
+        if self.threshold.is_some_and(|t| worst.is_some_and(|w| w >= t)) {
+            Exit::Findings
+        } else {
+            Exit::Clean
+        }
+    }
 }
 
 fn read_error(e: &std::io::Error) -> String {

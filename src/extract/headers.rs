@@ -26,6 +26,7 @@ pub(super) fn extract(headers: &[HeaderField], part: &str, out: &mut Vec<RawLink
                 mso: false,
                 pixel_hint: false,
                 text: None,
+                source_line: (part == "header").then_some(line),
             });
         }
     }

@@ -72,6 +72,7 @@ pub(super) fn extract(part: &Part, out: &mut Vec<RawLink>) -> Result<(), String>
             mso: f.mso,
             pixel_hint: f.pixel,
             text: f.text.map(|t| collapse_text(&t)),
+            source_line: super::source_line(part, line),
         });
     }
     result
@@ -395,6 +396,8 @@ mod tests {
             charset: None,
             kind: PartKind::Html,
             attachment: false,
+            body_line: None,
+            identity: true,
             text: html.into(),
         };
         let mut out = Vec::new();

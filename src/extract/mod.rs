@@ -111,6 +111,15 @@ pub struct RawLink {
     /// Visible text of an anchor, whitespace collapsed (first 200 characters).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// Line in the message source: exact for headers and unencoded parts, the first body line
+    /// of a quoted-printable or base64 part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_line: Option<u32>,
+}
+
+/// The source line of decoded line `line` of `part`.
+pub(crate) fn source_line(part: &crate::message::Part, line: u32) -> Option<u32> {
+    part.body_line.map(|b| if part.identity { b + line.saturating_sub(1) } else { b })
 }
 
 /// Everything extraction found in one message.

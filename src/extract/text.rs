@@ -42,6 +42,7 @@ pub(super) fn extract(part: &Part, out: &mut Vec<RawLink>) {
             mso: false,
             pixel_hint: false,
             text: None,
+            source_line: super::source_line(part, line),
         });
     }
 }
@@ -76,6 +77,8 @@ mod tests {
             charset: None,
             kind: PartKind::Text,
             attachment: false,
+            body_line: None,
+            identity: true,
             text: text.into(),
         };
         let mut out = Vec::new();

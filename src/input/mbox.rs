@@ -10,6 +10,11 @@ use std::io::{self, BufRead};
 
 /// Splits an mbox held in memory into its messages (separator lines removed).
 pub fn split_slice(bytes: &[u8]) -> Vec<Cow<'_, [u8]>> {
+    split_with_offsets(bytes).into_iter().map(|(_, m)| m).collect()
+}
+
+/// Like [`split_slice`], with each message's byte offset in `bytes`.
+pub fn split_with_offsets(bytes: &[u8]) -> Vec<(usize, Cow<'_, [u8]>)> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let mut pos = 0;
@@ -18,7 +23,7 @@ pub fn split_slice(bytes: &[u8]) -> Vec<Cow<'_, [u8]>> {
         let line = &bytes[pos..end];
         if is_separator(line, start.is_none()) {
             if let Some(s) = start {
-                out.push(unescape(&bytes[s..pos]));
+                out.push((s, unescape(&bytes[s..pos])));
             }
             start = Some(end);
         }
@@ -26,10 +31,10 @@ pub fn split_slice(bytes: &[u8]) -> Vec<Cow<'_, [u8]>> {
     }
     if let Some(s) = start {
         if s < bytes.len() {
-            out.push(unescape(&bytes[s..]));
+            out.push((s, unescape(&bytes[s..])));
         }
     }
-    out.retain(|m| !m.iter().all(u8::is_ascii_whitespace));
+    out.retain(|(_, m)| !m.iter().all(u8::is_ascii_whitespace));
     out
 }
 

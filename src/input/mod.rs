@@ -40,6 +40,9 @@ pub struct RawMessage<'a> {
     pub container: Container,
     /// The summary block of a Gmail "Show original" page, when there was one.
     pub show_original: Option<ShowOriginal>,
+    /// Lines of the file before the message (mbox separators and earlier messages, a "Show
+    /// original" summary, an `.emlx` count line): added to source lines in reports.
+    pub line_offset: u32,
 }
 
 /// Why bytes could not be read as email at all.
@@ -69,18 +72,22 @@ pub fn split(bytes: &[u8]) -> Result<Vec<RawMessage<'_>>, InputError> {
     let bytes = strip_bom(bytes);
     let start = skip_blank_lines(bytes);
     let body = &bytes[start..];
+    let lines_before = |offset: usize| -> u32 {
+        memchr::memchr_iter(b'\n', &bytes[..(start + offset).min(bytes.len())]).count() as u32
+    };
     if body.is_empty() {
         return Err(InputError::Empty);
     }
     if body.starts_with(b"From ") {
-        let messages: Vec<RawMessage<'_>> = mbox::split_slice(body)
+        let messages: Vec<RawMessage<'_>> = mbox::split_with_offsets(body)
             .into_iter()
             .enumerate()
-            .map(|(index, bytes)| RawMessage {
+            .map(|(index, (offset, bytes))| RawMessage {
                 index,
                 bytes,
                 container: Container::Mbox,
                 show_original: None,
+                line_offset: lines_before(offset),
             })
             .collect();
         if messages.is_empty() {
@@ -90,11 +97,13 @@ pub fn split(bytes: &[u8]) -> Result<Vec<RawMessage<'_>>, InputError> {
     }
     if let Some((summary, rest)) = show_original::strip(body) {
         check_header_block(rest)?;
+        let offset = body.len() - rest.len();
         return Ok(vec![RawMessage {
             index: 0,
             bytes: Cow::Borrowed(rest),
             container: Container::ShowOriginal,
             show_original: Some(summary),
+            line_offset: lines_before(offset),
         }]);
     }
     if let Some(inner) = emlx::unwrap(body) {
@@ -104,6 +113,7 @@ pub fn split(bytes: &[u8]) -> Result<Vec<RawMessage<'_>>, InputError> {
             bytes: Cow::Borrowed(inner),
             container: Container::Emlx,
             show_original: None,
+            line_offset: lines_before(memchr::memchr(b'\n', body).map_or(0, |i| i + 1)),
         }]);
     }
     check_header_block(body)?;
@@ -112,6 +122,7 @@ pub fn split(bytes: &[u8]) -> Result<Vec<RawMessage<'_>>, InputError> {
         bytes: Cow::Borrowed(body),
         container: Container::Eml,
         show_original: None,
+        line_offset: lines_before(0),
     }])
 }
 

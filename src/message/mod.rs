@@ -42,6 +42,10 @@ pub struct Part {
     pub kind: PartKind,
     /// Marked as an attachment (a forwarded text file, say).
     pub attachment: bool,
+    /// Line of the message source where the part's body starts, when known.
+    pub body_line: Option<u32>,
+    /// The body is not transfer-encoded (7bit/8bit/binary), so decoded lines are source lines.
+    pub identity: bool,
     /// The decoded text.
     #[serde(skip)]
     pub text: String,

@@ -15,6 +15,7 @@ struct Item<'m, 'x> {
 /// Walks `msg` depth-first in document order, filling `out.parts`, `out.nested` and problems.
 pub(super) fn walk(msg: &Message<'_>, limits: &Limits, out: &mut ParsedMessage) {
     let top = msg.raw_message();
+    let mut lines = SourceLines { top, newlines: None };
     let mut stack: Vec<Item<'_, '_>> = Vec::new();
     push_message_root(msg, "", 0, &mut stack);
     let mut visited = 0usize;
@@ -74,7 +75,8 @@ pub(super) fn walk(msg: &Message<'_>, limits: &Limits, out: &mut ParsedMessage) 
             }
             PartType::Text(text) | PartType::Html(text) => {
                 let html = matches!(part.body, PartType::Html(_));
-                if let Some(p) = text_part(part, text, html, &item.path, limits, &mut out.problems) {
+                if let Some(mut p) = text_part(part, text, html, &item.path, limits, &mut out.problems) {
+                    p.body_line = lines.body_line(part);
                     out.parts.push(p);
                 }
             }
@@ -170,7 +172,46 @@ fn text_part(
         text = &text[..cut];
     }
     let attachment = part.content_disposition().is_some_and(|d| d.is_attachment());
-    Some(Part { path: path.to_string(), content_type, charset, kind, attachment, text: text.to_string() })
+    let identity = part
+        .content_transfer_encoding()
+        .is_none_or(|e| matches!(e.trim().to_ascii_lowercase().as_str(), "7bit" | "8bit" | "binary" | ""));
+    Some(Part {
+        path: path.to_string(),
+        content_type,
+        charset,
+        kind,
+        attachment,
+        body_line: None,
+        identity,
+        text: text.to_string(),
+    })
+}
+
+/// Line numbers in the top-level source, computed once when first needed.
+struct SourceLines<'a> {
+    top: &'a [u8],
+    newlines: Option<Vec<usize>>,
+}
+
+impl SourceLines<'_> {
+    /// The source line where `part`'s body starts, when its offsets are into the top-level
+    /// source (not into a base64-encoded attached message).
+    fn body_line(&mut self, part: &MessagePart<'_>) -> Option<u32> {
+        let fits = part.headers.first().is_none_or(|h| {
+            let name = h.name.as_str().as_bytes();
+            self.top
+                .get(h.offset_field as usize..)
+                .and_then(|s| s.get(..name.len()))
+                .is_some_and(|s| s.eq_ignore_ascii_case(name))
+        });
+        let offset = part.offset_body as usize;
+        if !fits || offset > self.top.len() {
+            return None;
+        }
+        let top = self.top;
+        let newlines = self.newlines.get_or_insert_with(|| memchr::memchr_iter(b'\n', top).collect());
+        Some(newlines.partition_point(|&n| n < offset) as u32 + 1)
+    }
 }
 
 fn is_base64(part: &MessagePart<'_>) -> bool {

@@ -1,34 +1,57 @@
-//! Report renderer: concise — one line per finding, `path:part:line:col: CODE message`
-//! (`path: CODE message` for findings about the whole message).
+//! Report renderer: concise — one line per finding, `path:part:line:col: CODE [severity]
+//! message` (`path: CODE …` for findings about the whole message).
 
 use std::fmt::Write;
 
 use super::sanitize::terminal;
-use super::Report;
+use super::{MessageReport, Report};
+use crate::finding::Finding;
 
 /// One line per finding and per unreadable input.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for m in &report.messages {
-        let source = m.display_source();
-        for f in &m.findings {
-            let location = match (&f.part, f.line, f.column) {
-                (Some(p), Some(l), Some(c)) => format!("{source}:{p}:{l}:{c}"),
-                (Some(p), _, _) => format!("{source}:{p}"),
-                _ => source.clone(),
-            };
-            let _ = writeln!(
-                out,
-                "{}: {} [{}] {}",
-                terminal(&location),
-                f.code,
-                f.severity.as_str(),
-                terminal(&f.message)
-            );
-        }
+        out.push_str(&render_message(m));
+    }
+    out.push_str(&render_tail(report));
+    out
+}
+
+/// The lines of one message.
+pub fn render_message(m: &MessageReport) -> String {
+    let mut out = String::new();
+    let source = m.display_source();
+    for f in &m.findings {
+        line(&mut out, &source, f);
+    }
+    out
+}
+
+/// Batch findings and unreadable inputs.
+pub fn render_tail(report: &Report) -> String {
+    let mut out = String::new();
+    for b in &report.batch_findings {
+        let source = if b.index > 0 { format!("{}#{}", b.source, b.index) } else { b.source.clone() };
+        line(&mut out, &source, &b.finding);
     }
     for e in &report.errors {
         let _ = writeln!(out, "{}: LA001 [error] {}", terminal(&e.source), terminal(&e.message));
     }
     out
+}
+
+fn line(out: &mut String, source: &str, f: &Finding) {
+    let location = match (&f.part, f.line, f.column) {
+        (Some(p), Some(l), Some(c)) => format!("{source}:{p}:{l}:{c}"),
+        (Some(p), _, _) => format!("{source}:{p}"),
+        _ => source.to_string(),
+    };
+    let _ = writeln!(
+        out,
+        "{}: {} [{}] {}",
+        terminal(&location),
+        f.code,
+        f.severity.as_str(),
+        terminal(&f.message)
+    );
 }

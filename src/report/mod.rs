@@ -1,13 +1,20 @@
 //! Stage 7 (rules → **report**): the report model — the JSON output contract — and its
-//! renderers, one per file: [`json`], [`text`], [`concise`].
+//! renderers, one per file: [`text`], [`concise`], [`json`], [`json_lines`], [`junit`],
+//! [`sarif`], [`github`], [`markdown`].
 //!
 //! Field names follow ARCHITECTURE.md's contract ("extend freely, rename never"). Order is
 //! deterministic: links by part, line, column; findings by part, line, column, code; messages
 //! by source and index.
 
 pub mod concise;
+pub mod github;
 pub mod json;
+pub mod json_lines;
+pub mod junit;
+pub mod markdown;
+pub mod redact;
 pub mod sanitize;
+pub mod sarif;
 pub mod text;
 
 use serde::Serialize;
@@ -20,6 +27,7 @@ use crate::finding::{Finding, Severity};
 use crate::input::{InputError, RawMessage, ShowOriginal};
 use crate::message::{ParsedMessage, PartKind};
 use crate::rules;
+use crate::rules::batch::BatchFinding;
 use crate::unwrap::Hop;
 
 /// One link in the report.
@@ -67,6 +75,9 @@ pub struct LinkReport {
     /// Visible anchor text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// Line in the message source (exact for headers and unencoded parts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_line: Option<u32>,
 }
 
 /// A part that was read.
@@ -163,9 +174,21 @@ impl MessageReport {
         parsed: &ParsedMessage,
         extracted: &Extracted,
         links: &[AuditedLink],
-        findings: Vec<Finding>,
+        mut findings: Vec<Finding>,
         catalog: &Catalog,
     ) -> MessageReport {
+        // Findings about a part or the header get the line where it starts; every source line
+        // counts the lines of the file before the message (mbox, "Show original").
+        for f in findings.iter_mut() {
+            if f.source_line.is_none() {
+                f.source_line = match f.part.as_deref() {
+                    Some("header") => Some(1),
+                    Some(p) => parsed.parts.iter().find(|x| x.path == p).and_then(|x| x.body_line),
+                    None => None,
+                };
+            }
+            f.source_line = f.source_line.map(|l| l + msg.line_offset);
+        }
         let parts = parsed
             .parts
             .iter()
@@ -188,7 +211,14 @@ impl MessageReport {
             show_original: msg.show_original.clone(),
             list_unsubscribe_post: extracted.list_unsubscribe_post,
             parts,
-            links: links.iter().map(|l| link_report(l, catalog)).collect(),
+            links: links
+                .iter()
+                .map(|l| {
+                    let mut r = link_report(l, catalog);
+                    r.source_line = r.source_line.map(|s| s + msg.line_offset);
+                    r
+                })
+                .collect(),
             findings,
         }
         .sorted()
@@ -253,6 +283,7 @@ fn link_report(l: &AuditedLink, catalog: &Catalog) -> LinkReport {
         attribute: l.raw.attribute.clone(),
         mso: l.raw.mso,
         text: l.raw.text.clone(),
+        source_line: l.raw.source_line,
     }
 }
 
@@ -263,6 +294,19 @@ pub struct InputFailure {
     pub source: String,
     /// What went wrong.
     pub message: String,
+}
+
+/// A message among the worst of a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorstMessage {
+    /// Source.
+    pub source: String,
+    /// Index in the source.
+    pub index: usize,
+    /// Error findings.
+    pub errors: usize,
+    /// Warning findings.
+    pub warnings: usize,
 }
 
 /// Totals of a run.
@@ -280,6 +324,51 @@ pub struct Summary {
     pub infos: usize,
     /// Inputs that could not be read.
     pub unreadable: usize,
+    /// Findings per rule code.
+    pub by_rule: std::collections::BTreeMap<String, usize>,
+    /// The messages with the most errors (then warnings), at most five.
+    pub worst: Vec<WorstMessage>,
+}
+
+/// How many messages [`Summary::worst`] keeps.
+const WORST: usize = 5;
+
+impl Summary {
+    /// Counts one message.
+    pub fn add(&mut self, m: &MessageReport) {
+        let (e, w, i) = m.counts();
+        self.messages += 1;
+        self.links += m.links.len();
+        self.add_findings(&m.findings);
+        if e + w > 0 {
+            self.worst.push(WorstMessage {
+                source: m.source.clone(),
+                index: m.index,
+                errors: e,
+                warnings: w,
+            });
+            self.worst.sort_by(|a, b| {
+                (b.errors, b.warnings)
+                    .cmp(&(a.errors, a.warnings))
+                    .then(a.source.cmp(&b.source))
+                    .then(a.index.cmp(&b.index))
+            });
+            self.worst.truncate(WORST);
+        }
+        let _ = i;
+    }
+
+    /// Counts findings (of a message or of the batch).
+    pub fn add_findings<'a>(&mut self, findings: impl IntoIterator<Item = &'a Finding>) {
+        for f in findings {
+            match f.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Info => self.infos += 1,
+            }
+            *self.by_rule.entry(f.code.to_string()).or_default() += 1;
+        }
+    }
 }
 
 /// A whole run: every message, the inputs that failed, and totals.
@@ -289,6 +378,9 @@ pub struct Report {
     pub version: u32,
     /// Messages, in input order.
     pub messages: Vec<MessageReport>,
+    /// Findings that only the whole run shows (LA206 across messages).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub batch_findings: Vec<BatchFinding>,
     /// Inputs that could not be read.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<InputFailure>,
@@ -297,18 +389,24 @@ pub struct Report {
 }
 
 impl Report {
-    /// Builds a report and its summary.
+    /// Builds a report, its batch findings and its summary.
     pub fn new(messages: Vec<MessageReport>, errors: Vec<InputFailure>) -> Report {
-        let mut summary =
-            Summary { messages: messages.len(), unreadable: errors.len(), ..Summary::default() };
+        let batch_findings = crate::rules::batch::cross_message(&messages);
+        Report::with_batch(messages, batch_findings, errors)
+    }
+
+    /// Builds a report from parts already computed.
+    pub fn with_batch(
+        messages: Vec<MessageReport>,
+        batch_findings: Vec<BatchFinding>,
+        errors: Vec<InputFailure>,
+    ) -> Report {
+        let mut summary = Summary { unreadable: errors.len(), ..Summary::default() };
         for m in &messages {
-            let (e, w, i) = m.counts();
-            summary.links += m.links.len();
-            summary.errors += e;
-            summary.warnings += w;
-            summary.infos += i;
+            summary.add(m);
         }
-        Report { version: 1, messages, errors, summary }
+        summary.add_findings(batch_findings.iter().map(|b| &b.finding));
+        Report { version: 1, messages, batch_findings, errors, summary }
     }
 }
 

@@ -46,13 +46,35 @@ const MAX_LOCATIONS: usize = 6;
 
 /// The report as text for a terminal or a log; `color` turns ANSI colours on.
 pub fn render(report: &Report, color: bool) -> String {
-    let p = Paint(color);
     let mut out = String::new();
     for (i, m) in report.messages.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        message(&mut out, m, p);
+        out.push_str(&render_message(m, color));
+    }
+    out.push_str(&render_tail(report, color));
+    out
+}
+
+/// One message's section (streamed by batch runs).
+pub fn render_message(m: &MessageReport, color: bool) -> String {
+    let mut out = String::new();
+    message(&mut out, m, Paint(color));
+    out
+}
+
+/// What follows the messages: batch findings, unreadable inputs and the summary.
+pub fn render_tail(report: &Report, color: bool) -> String {
+    let p = Paint(color);
+    let mut out = String::new();
+    if !report.batch_findings.is_empty() {
+        let _ = writeln!(out, "\n{}", p.bold("Across messages:"));
+        let mut hints = Vec::new();
+        for b in &report.batch_findings {
+            let _ = writeln!(out, "  {}", terminal(&display(&b.source, b.index)));
+            finding(&mut out, vec![&b.finding], p, &mut hints);
+        }
     }
     for e in &report.errors {
         let _ = writeln!(
@@ -64,6 +86,27 @@ pub fn render(report: &Report, color: bool) -> String {
         );
     }
     let s = &report.summary;
+    if s.messages > 1 && !s.by_rule.is_empty() {
+        let rules: Vec<String> = s.by_rule.iter().map(|(code, n)| format!("{code} ×{n}")).collect();
+        let _ = writeln!(out, "\n{} {}", p.bold("by rule:"), rules.join(", "));
+        let worst: Vec<String> = s
+            .worst
+            .iter()
+            .map(|w| {
+                format!(
+                    "{} ({} error{}, {} warning{})",
+                    terminal(&display(&w.source, w.index)),
+                    w.errors,
+                    plural(w.errors),
+                    w.warnings,
+                    plural(w.warnings)
+                )
+            })
+            .collect();
+        if !worst.is_empty() {
+            let _ = writeln!(out, "{} {}", p.bold("worst:"), worst.join(", "));
+        }
+    }
     let _ = writeln!(
         out,
         "\n{} {} message{}, {} link{} · {} · {} · {}{}",
@@ -82,6 +125,14 @@ pub fn render(report: &Report, color: bool) -> String {
         },
     );
     out
+}
+
+fn display(source: &str, index: usize) -> String {
+    if index > 0 {
+        format!("{source}#{index}")
+    } else {
+        source.to_string()
+    }
 }
 
 fn plural(n: usize) -> &'static str {

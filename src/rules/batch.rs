@@ -1,20 +1,52 @@
 //! Rules across messages: LA206 (two ESPs on one tracking host) when the two ESPs' links are in
 //! different messages of one run — a transactional and a marketing test send sharing
-//! `track.example.com`, say. Works on finished reports, so batches and watch mode can call it.
+//! `track.example.com`, say. An index of each host's first link per ESP is filled as reports
+//! come in (memory stays small in long batches); the findings go to the run's
+//! `batch_findings`, so each message's own report is the same as when it is audited alone.
 
 use std::collections::BTreeMap;
+
+use serde::Serialize;
 
 use super::{config::two_esps_hint, LA206};
 use crate::classify::{Class, Role};
 use crate::finding::Finding;
 use crate::report::MessageReport;
 
-/// Adds LA206 findings for tracking hosts shared by two ESPs across `messages`.
-pub fn cross_message(messages: &mut [MessageReport]) {
-    // host → esp → (message, link) of its first link.
-    let mut hosts: BTreeMap<String, Vec<(String, usize, usize)>> = BTreeMap::new();
-    for (mi, m) in messages.iter().enumerate() {
-        for (li, l) in m.links.iter().enumerate() {
+/// A finding about one message that only a batch can see.
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchFinding {
+    /// The message's source.
+    pub source: String,
+    /// Its index in the source.
+    pub index: usize,
+    /// The finding.
+    #[serde(flatten)]
+    pub finding: Finding,
+}
+
+#[derive(Debug, Clone)]
+struct FirstLink {
+    esp: String,
+    source: String,
+    index: usize,
+    url: String,
+    part: String,
+    line: u32,
+    column: u32,
+    source_line: Option<u32>,
+}
+
+/// Tracking hosts seen so far and the first link of each ESP on them.
+#[derive(Debug, Default)]
+pub struct BatchIndex {
+    hosts: BTreeMap<String, Vec<FirstLink>>,
+}
+
+impl BatchIndex {
+    /// Records a message's branded tracking links.
+    pub fn add(&mut self, m: &MessageReport) {
+        for l in &m.links {
             let (Some(host), Some(esp)) = (&l.host, &l.esp) else { continue };
             if !matches!(l.class, Class::Expected | Class::EspCustom)
                 || l.role == Role::Asset
@@ -22,43 +54,78 @@ pub fn cross_message(messages: &mut [MessageReport]) {
             {
                 continue;
             }
-            let list = hosts.entry(host.clone()).or_default();
-            if !list.iter().any(|(e, _, _)| e == esp) {
-                list.push((esp.clone(), mi, li));
+            let list = self.hosts.entry(host.clone()).or_default();
+            if !list.iter().any(|f| &f.esp == esp) {
+                list.push(FirstLink {
+                    esp: esp.clone(),
+                    source: m.source.clone(),
+                    index: m.index,
+                    url: l.url.clone(),
+                    part: l.part.clone(),
+                    line: l.line,
+                    column: l.column,
+                    source_line: l.source_line,
+                });
             }
         }
     }
-    for (host, esps) in hosts.into_iter().filter(|(_, e)| e.len() > 1) {
-        let names: Vec<&str> = esps.iter().map(|(e, _, _)| e.as_str()).collect();
-        for (esp, mi, li) in &esps {
-            let m = &messages[*mi];
-            let already = m.findings.iter().any(|f| f.code == LA206.code && f.message.contains(&host));
-            if already {
-                continue;
+
+    /// LA206 for every host whose ESPs' links are in different messages.
+    pub fn findings(&self) -> Vec<BatchFinding> {
+        let mut out = Vec::new();
+        for (host, firsts) in self.hosts.iter().filter(|(_, f)| f.len() > 1) {
+            let same_message =
+                firsts.iter().all(|f| f.source == firsts[0].source && f.index == firsts[0].index);
+            if same_message {
+                continue; // the message's own LA206 says it
             }
-            let others: Vec<String> = esps
-                .iter()
-                .filter(|(e, _, _)| e != esp)
-                .map(|(e, om, _)| format!("{e} in {}", messages[*om].display_source()))
-                .collect();
-            let l = &m.links[*li];
-            let finding = Finding {
-                code: LA206.code,
-                name: LA206.name,
-                severity: LA206.severity,
-                message: format!(
-                    "the tracking host {host} carries {esp} links here and {}: its CNAME can point to only one ESP",
-                    others.join(", ")
-                ),
-                url: Some(l.url.clone()),
-                part: Some(l.part.clone()),
-                line: Some(l.line),
-                column: Some(l.column),
-                hint: Some(two_esps_hint(&host, &names)),
-            };
-            let m = &mut messages[*mi];
-            m.findings.push(finding);
-            m.sort_findings();
+            let names: Vec<&str> = firsts.iter().map(|f| f.esp.as_str()).collect();
+            for f in firsts {
+                let others: Vec<String> = firsts
+                    .iter()
+                    .filter(|o| o.esp != f.esp)
+                    .map(|o| format!("{} in {}", o.esp, display(&o.source, o.index)))
+                    .collect();
+                out.push(BatchFinding {
+                    source: f.source.clone(),
+                    index: f.index,
+                    finding: Finding {
+                        code: LA206.code,
+                        name: LA206.name,
+                        severity: LA206.severity,
+                        message: format!(
+                            "the tracking host {host} carries {} links here and {}: its CNAME can point to only one ESP",
+                            f.esp,
+                            others.join(", ")
+                        ),
+                        url: Some(f.url.clone()),
+                        part: Some(f.part.clone()),
+                        line: Some(f.line),
+                        column: Some(f.column),
+                        hint: Some(two_esps_hint(host, &names)),
+                        source_line: f.source_line,
+                    },
+                });
+            }
         }
+        out.sort_by(|a, b| (&a.source, a.index).cmp(&(&b.source, b.index)));
+        out
     }
+}
+
+fn display(source: &str, index: usize) -> String {
+    if index > 0 {
+        format!("{source}#{index}")
+    } else {
+        source.to_string()
+    }
+}
+
+/// LA206 findings for tracking hosts shared by two ESPs across `messages`.
+pub fn cross_message(messages: &[MessageReport]) -> Vec<BatchFinding> {
+    let mut index = BatchIndex::default();
+    for m in messages {
+        index.add(m);
+    }
+    index.findings()
 }

@@ -176,6 +176,13 @@ rule!(
     "The open pixel is on another organisation's domain than the click tracking."
 );
 rule!(
+    LA210,
+    "LA210",
+    "untracked-link",
+    Info,
+    "With tracking active, some click links were not rewritten by the ESP at all."
+);
+rule!(
     LA301,
     "LA301",
     "opaque-gateway-link",
@@ -214,7 +221,7 @@ rule!(
 /// Every rule, in code order.
 pub static RULES: &[Rule] = &[
     LA001, LA002, LA003, LA004, LA101, LA102, LA103, LA104, LA105, LA106, LA107, LA201, LA202, LA203, LA204,
-    LA205, LA206, LA207, LA208, LA209, LA301, LA401, LA402, LA403, LA404,
+    LA205, LA206, LA207, LA208, LA209, LA210, LA301, LA401, LA402, LA403, LA404,
 ];
 
 /// The rule with this code (case-insensitive) or name.
@@ -292,6 +299,38 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     out
 }
 
+/// Applies the run's rule settings: drops unselected and ignored rules and findings on
+/// allow-listed hosts (LA205, LA210), and sets overridden severities.
+pub fn settle(
+    findings: Vec<Finding>,
+    settings: &crate::options::RuleSettings,
+    links: &[AuditedLink],
+) -> Vec<Finding> {
+    findings
+        .into_iter()
+        .filter(|f| settings.enabled(f.code, f.name))
+        .filter(|f| {
+            if !matches!(f.code, "LA205" | "LA210") || settings.allow_hosts.is_empty() {
+                return true;
+            }
+            let host = f.url.as_deref().and_then(|u| {
+                links
+                    .iter()
+                    .find(|l| l.raw.url == u)
+                    .and_then(|l| l.classified.host.clone())
+                    .or_else(|| crate::classify::host_of(u))
+            });
+            !host.is_some_and(|h| settings.allowed_host(&h))
+        })
+        .map(|mut f| {
+            if let Some(s) = settings.severity.get(f.code) {
+                f.severity = *s;
+            }
+            f
+        })
+        .collect()
+}
+
 /// A finding at a link's location.
 pub(crate) fn at_link(
     rule: &Rule,
@@ -310,6 +349,7 @@ pub(crate) fn at_link(
         line: Some(link.raw.line),
         column: Some(link.raw.column),
         hint,
+        source_line: link.raw.source_line,
     }
 }
 
@@ -331,6 +371,7 @@ pub(crate) fn at_message(
         line: None,
         column: None,
         hint,
+        source_line: None,
     }
 }
 

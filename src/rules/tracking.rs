@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{at_link, at_message, Context, LA201, LA202, LA203, LA204, LA205};
+use super::{at_link, at_message, Context, LA201, LA202, LA203, LA204, LA205, LA210};
 use crate::audit::AuditedLink;
 use crate::classify::{expect, Class, HostRole, Role};
 use crate::extract::Kind;
@@ -166,6 +166,7 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         };
         out.push(at_message(&LA203, LA203.severity, None, message, Some(hint)));
     }
+    untracked(ctx, out);
     for e in expected {
         if expect::is_apex(e) {
             out.push(at_message(
@@ -179,4 +180,48 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             ));
         }
     }
+}
+
+/// LA210: with tracking active, click links that were not rewritten at all.
+fn untracked(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    if ctx.opts.expect.is_empty() || !ctx.links.iter().any(|l| l.classified.class != Class::Direct) {
+        return;
+    }
+    let mut hosts: Vec<(String, usize)> = Vec::new();
+    let mut first: Option<&AuditedLink> = None;
+    for l in ctx.links {
+        let c = &l.classified;
+        let clickable = matches!(l.raw.kind, Kind::Anchor | Kind::Area | Kind::Vml | Kind::Amp | Kind::Text);
+        if c.class != Class::Direct
+            || c.role != Role::Click
+            || !clickable
+            || l.raw.url.to_ascii_lowercase().starts_with("mailto:")
+        {
+            continue;
+        }
+        let Some(host) = c.host.clone() else { continue };
+        if ctx.opts.rules.allowed_host(&host) {
+            continue;
+        }
+        first.get_or_insert(l);
+        match hosts.iter_mut().find(|(h, _)| *h == host) {
+            Some((_, n)) => *n += 1,
+            None => hosts.push((host, 1)),
+        }
+    }
+    let Some(first) = first else { return };
+    let total: usize = hosts.iter().map(|(_, n)| n).sum();
+    let list: Vec<String> = hosts.iter().take(8).map(|(h, n)| format!("{h} ({n})")).collect();
+    out.push(at_link(
+        &LA210,
+        LA210.severity,
+        first,
+        format!(
+            "{total} click link{} not tracked: {}{}",
+            if total == 1 { " is" } else { "s are" },
+            list.join(", "),
+            if hosts.len() > 8 { ", …" } else { "" }
+        ),
+        Some("If these links are meant to be direct, list their hosts under allow-hosts in linkaudit.toml; otherwise check why the ESP did not rewrite them (click tracking off for the template or link)".into()),
+    ));
 }

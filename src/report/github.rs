@@ -1,0 +1,73 @@
+//! Report renderer: GitHub Actions workflow commands — `::error file=…,line=…,title=…::message`
+//! per finding (`::warning`, `::notice` for the milder ones), which GitHub shows as annotations
+//! on the message files.
+
+use std::fmt::Write;
+
+use super::{MessageReport, Report};
+use crate::finding::{Finding, Severity};
+
+/// Every annotation of a report.
+pub fn render(report: &Report) -> String {
+    let mut out: String = report.messages.iter().map(render_message).collect();
+    out.push_str(&render_tail(report));
+    out
+}
+
+/// The annotations of one message.
+pub fn render_message(m: &MessageReport) -> String {
+    let mut out = String::new();
+    for f in &m.findings {
+        annotation(&mut out, &m.source, m.index, f);
+    }
+    out
+}
+
+/// Batch findings and unreadable inputs.
+pub fn render_tail(report: &Report) -> String {
+    let mut out = String::new();
+    for b in &report.batch_findings {
+        annotation(&mut out, &b.source, b.index, &b.finding);
+    }
+    for e in &report.errors {
+        let _ = writeln!(
+            out,
+            "::error file={},title=LA001 unreadable-input::{}",
+            property(&e.source),
+            data(&e.message)
+        );
+    }
+    out
+}
+
+fn annotation(out: &mut String, source: &str, index: usize, f: &Finding) {
+    let command = match f.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    };
+    let line = f.source_line.map(|l| format!(",line={l}")).unwrap_or_default();
+    let at = match (&f.part, f.line, f.column) {
+        (Some(p), Some(l), Some(c)) => format!(" [part {p} {l}:{c}]"),
+        _ => String::new(),
+    };
+    let mbox = if index > 0 { format!(" [message {index}]") } else { String::new() };
+    let hint = f.hint.as_deref().map(|h| format!("\nFix: {h}")).unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "::{command} file={}{line},title={}::{}",
+        property(source),
+        property(&format!("{} {}", f.code, f.name)),
+        data(&format!("{}{at}{mbox}{hint}", f.message))
+    );
+}
+
+/// Escapes a command's message (GitHub's `escapeData`).
+fn data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a command property (GitHub's `escapeProperty`).
+fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}

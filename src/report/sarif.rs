@@ -1,0 +1,110 @@
+//! Report renderer: SARIF 2.1.0, so code-scanning dashboards show the findings. Every rule is a
+//! `reportingDescriptor` with its documentation; every finding a `result` located in the message
+//! file at its source line (the part, decoded line and column are in the message text and
+//! `properties`).
+
+use serde_json::{json, Value};
+
+use super::Report;
+use crate::finding::{Finding, Severity};
+use crate::rules::RULES;
+
+/// The report as a SARIF 2.1.0 log.
+pub fn render(report: &Report) -> String {
+    let rules: Vec<Value> = RULES
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.code,
+                "name": r.name,
+                "shortDescription": { "text": r.summary },
+                "fullDescription": { "text": r.summary },
+                "help": { "text": r.docs, "markdown": r.docs },
+                "defaultConfiguration": { "level": level(r.severity) },
+            })
+        })
+        .collect();
+    let mut results: Vec<Value> = Vec::new();
+    for m in &report.messages {
+        for f in &m.findings {
+            results.push(result(&m.source, m.index, f));
+        }
+    }
+    for b in &report.batch_findings {
+        results.push(result(&b.source, b.index, &b.finding));
+    }
+    for e in &report.errors {
+        results.push(json!({
+            "ruleId": "LA001",
+            "ruleIndex": 0,
+            "level": "error",
+            "message": { "text": e.message },
+            "locations": [ { "physicalLocation": { "artifactLocation": { "uri": uri(&e.source) } } } ],
+        }));
+    }
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [ {
+            "tool": { "driver": {
+                "name": "linkaudit",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/linkaudit/linkaudit",
+                "rules": rules,
+            } },
+            "results": results,
+        } ],
+    });
+    let mut s = serde_json::to_string_pretty(&log).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn uri(source: &str) -> String {
+    if source == "-" {
+        "stdin".into()
+    } else {
+        source.replace('\\', "/")
+    }
+}
+
+fn result(source: &str, index: usize, f: &Finding) -> Value {
+    let at = match (&f.part, f.line, f.column) {
+        (Some(p), Some(l), Some(c)) => format!(" (part {p}, line {l}, column {c} of the decoded part)"),
+        (Some(p), _, _) => format!(" (part {p})"),
+        _ => String::new(),
+    };
+    let mbox = if index > 0 { format!(" [message {index}]") } else { String::new() };
+    let mut text = format!("{}{at}{mbox}", f.message);
+    if let Some(h) = &f.hint {
+        text.push_str(". Fix: ");
+        text.push_str(h);
+    }
+    let mut location = json!({ "physicalLocation": { "artifactLocation": { "uri": uri(source) } } });
+    if let Some(line) = f.source_line {
+        location["physicalLocation"]["region"] = json!({ "startLine": line.max(1) });
+    }
+    let rule_index = RULES.iter().position(|r| r.code == f.code).unwrap_or(0);
+    json!({
+        "ruleId": f.code,
+        "ruleIndex": rule_index,
+        "level": level(f.severity),
+        "message": { "text": text },
+        "locations": [ location ],
+        "properties": {
+            "part": f.part,
+            "decodedLine": f.line,
+            "decodedColumn": f.column,
+            "url": f.url,
+            "messageIndex": index,
+        },
+    })
+}
