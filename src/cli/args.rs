@@ -36,6 +36,9 @@ pub enum Command {
     },
     /// Print the man page (roff).
     Man,
+    /// Audit every test send saved into a folder, as it lands.
+    #[cfg(feature = "watch")]
+    Watch(Box<WatchArgs>),
 }
 
 #[derive(Debug, Args)]
@@ -60,14 +63,37 @@ pub struct AuditArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Your tracking host; repeat for several (track-tx.example.com, track-mkt.example.com).
-    /// `*.example.com` accepts every subdomain.
-    #[arg(short, long, value_name = "HOST")]
-    pub expect: Vec<String>,
+    #[command(flatten)]
+    pub common: CommonArgs,
 
     /// Report format.
     #[arg(short, long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+
+    /// Write the report to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// When to colour text output (auto: on a terminal, unless NO_COLOR is set).
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+
+    /// Threads auditing messages in parallel [default: one per core].
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Never show a progress bar (it shows on a terminal for runs of more than a few files).
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+/// What the audit checks and within which limits: shared by the audit and `watch`.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Your tracking host; repeat for several (track-tx.example.com, track-mkt.example.com).
+    /// `*.example.com` accepts every subdomain.
+    #[arg(short, long, value_name = "HOST")]
+    pub expect: Vec<String>,
 
     /// Exit with 1 when a finding is at least this severe [default: error, or the config's].
     #[arg(long, value_enum, value_name = "SEVERITY")]
@@ -85,14 +111,6 @@ pub struct AuditArgs {
     #[arg(long)]
     pub redact: bool,
 
-    /// Write the report to this file instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// When to colour text output (auto: on a terminal, unless NO_COLOR is set).
-    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
-    pub color: ColorWhen,
-
     /// Use this config file instead of looking for linkaudit.toml upwards from here.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
@@ -100,14 +118,6 @@ pub struct AuditArgs {
     /// Ignore any linkaudit.toml.
     #[arg(long)]
     pub no_config: bool,
-
-    /// Threads auditing messages in parallel [default: one per core].
-    #[arg(short = 'j', long, value_name = "N")]
-    pub threads: Option<usize>,
-
-    /// Never show a progress bar (it shows on a terminal for runs of more than a few files).
-    #[arg(long)]
-    pub no_progress: bool,
 
     /// Largest message read, in MiB [default: 64].
     #[arg(long, value_name = "MIB")]
@@ -128,6 +138,73 @@ pub struct AuditArgs {
     /// Most redirect layers unwrapped per link [default: 8].
     #[arg(long, value_name = "N")]
     pub max_unwrap_depth: Option<usize>,
+}
+
+/// `linkaudit watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The folder test sends are saved into.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// Watch the folders below DIR too.
+    #[arg(short, long)]
+    pub recursive: bool,
+
+    /// Skip the messages already in the folder; audit only what arrives.
+    #[arg(long)]
+    pub new_only: bool,
+
+    /// Audit what is in the folder now and exit.
+    #[arg(long)]
+    pub once: bool,
+
+    /// Poll the folder instead of using file-system events (network shares, containers).
+    #[arg(long)]
+    pub poll: bool,
+
+    /// Poll interval in milliseconds, with --poll.
+    #[arg(long, default_value_t = 200, value_name = "MS")]
+    pub poll_interval: u64,
+
+    /// Quiet time in milliseconds after the last change before a file is read.
+    #[arg(long, default_value_t = 100, value_name = "MS")]
+    pub debounce: u64,
+
+    /// Write <name>.linkaudit.json and .txt here instead of next to each message.
+    #[arg(long, value_name = "DIR")]
+    pub reports: Option<PathBuf>,
+
+    /// Do not write report files.
+    #[arg(long, conflicts_with = "reports")]
+    pub no_reports: bool,
+
+    /// Move messages without findings at or above --fail-on into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub move_to_pass: Option<PathBuf>,
+
+    /// Move messages with findings at or above --fail-on into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub move_to_fail: Option<PathBuf>,
+
+    /// What each verdict prints on standard output.
+    #[arg(short, long, value_enum, default_value_t = WatchFormat::Text)]
+    pub format: WatchFormat,
+
+    /// When to colour the verdict lines.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WatchFormat {
+    /// One line per message: ✔/✖, file, counts, worst finding.
+    Text,
+    /// One JSON object per audited message (the json-lines format).
+    JsonLines,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

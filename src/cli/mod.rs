@@ -8,6 +8,8 @@ mod inputs;
 pub mod output;
 mod rules_cmd;
 mod run;
+#[cfg(feature = "watch")]
+mod watch;
 
 use args::{Cli, Command};
 use clap::CommandFactory;
@@ -31,6 +33,8 @@ pub fn main(cli: Cli) -> Exit {
             }
             emit(&String::from_utf8_lossy(&buf), None).unwrap_or(Exit::Clean)
         }
+        #[cfg(feature = "watch")]
+        Some(Command::Watch(a)) => watch::run(a),
         None => run::run(&cli.audit),
     }
 }

@@ -10,7 +10,7 @@ use linkaudit::rules::batch::BatchIndex;
 use linkaudit::{Limits, Options, Severity};
 use rayon::prelude::*;
 
-use super::args::{AuditArgs, ColorWhen, FailOn, Format};
+use super::args::{AuditArgs, ColorWhen, CommonArgs, FailOn, Format};
 use super::config::{self, Config};
 use super::inputs::{self, Input};
 use super::output::{Exit, Writer};
@@ -26,33 +26,22 @@ pub fn run(args: &AuditArgs) -> Exit {
         eprintln!("linkaudit: error: no input: give a message file, a folder, an mbox or - for standard input (see --help)");
         return Exit::Error;
     }
-    let config = match load_config(args) {
+    let config = match load_config(&args.common) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("linkaudit: error: {e}");
             return Exit::Error;
         }
     };
-    let opts = match options(args, &config) {
+    let opts = match options(&args.common, &config) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("linkaudit: error: {e}");
             return Exit::Error;
         }
     };
-    let from_config = match config.fail_on.as_deref() {
-        Some("warning") => Some(FailOn::Warning),
-        Some("info") => Some(FailOn::Info),
-        Some("never") => Some(FailOn::Never),
-        _ => None,
-    };
-    let fail_on = args.fail_on.or(from_config);
-    let threshold = match fail_on.unwrap_or(FailOn::Error) {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
+    let from_config = config_fail_on(&config);
+    let threshold = threshold(args.common.fail_on, from_config);
     let mut failures: Vec<(String, String)> = Vec::new();
     let inputs = inputs::expand(&args.paths, &mut failures);
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build() {
@@ -89,6 +78,27 @@ pub fn run(args: &AuditArgs) -> Exit {
     sink.finish()
 }
 
+/// The failure threshold: the flag, else the config's, else error.
+pub(crate) fn threshold(flag: Option<FailOn>, config: Option<FailOn>) -> Option<Severity> {
+    match flag.or(config).unwrap_or(FailOn::Error) {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    }
+}
+
+/// The config's fail-on value.
+pub(crate) fn config_fail_on(config: &Config) -> Option<FailOn> {
+    match config.fail_on.as_deref() {
+        Some("error") => Some(FailOn::Error),
+        Some("warning") => Some(FailOn::Warning),
+        Some("info") => Some(FailOn::Info),
+        Some("never") => Some(FailOn::Never),
+        _ => None,
+    }
+}
+
 fn audit_input(input: &Input, opts: &Options) -> (String, Result<Vec<MessageReport>, String>) {
     let name = input.name();
     let result = match input.read() {
@@ -98,7 +108,7 @@ fn audit_input(input: &Input, opts: &Options) -> (String, Result<Vec<MessageRepo
     (name, result)
 }
 
-fn load_config(args: &AuditArgs) -> Result<Config, String> {
+pub(crate) fn load_config(args: &CommonArgs) -> Result<Config, String> {
     if args.no_config {
         return Ok(Config::default());
     }
@@ -112,7 +122,7 @@ fn load_config(args: &AuditArgs) -> Result<Config, String> {
     }
 }
 
-fn options(args: &AuditArgs, config: &Config) -> Result<Options, String> {
+pub(crate) fn options(args: &CommonArgs, config: &Config) -> Result<Options, String> {
     let expect: Vec<&str> = if args.expect.is_empty() {
         config.expect.iter().map(String::as_str).collect()
     } else {
@@ -194,7 +204,7 @@ impl Sink {
         Sink {
             format: args.format,
             color,
-            redact: args.redact,
+            redact: args.common.redact,
             threshold,
             writer: Writer::new(args.output.as_deref()),
             collected: Vec::new(),
@@ -288,7 +298,7 @@ impl Sink {
     }
 }
 
-fn read_error(e: &std::io::Error) -> String {
+pub(crate) fn read_error(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or folder".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),

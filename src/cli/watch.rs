@@ -1,0 +1,409 @@
+//! CLI: `linkaudit watch DIR` — audit every test send saved into a folder, the moment it lands.
+//!
+//! File-system events (notify, debounced) or polling (`--poll`) mark a file as pending. With
+//! events, a file a writer still holds open (data written, no close or rename since) waits for
+//! the writer to close it; then — and always with polling — it is read only once its size and
+//! modification time have stayed the same for a settle time, so a file still being written or
+//! copied is never read half-way. A file whose
+//! content changes later is audited again; the same content is not. Each verdict is one line
+//! (or one JSON object) on stdout, plus `<name>.linkaudit.json` and `.txt` reports that match a
+//! one-shot `linkaudit FILE --format json` / text run byte for byte.
+
+use std::collections::HashMap;
+use std::fs;
+use std::hash::{Hash, Hasher};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use linkaudit::report::{self, InputFailure, MessageReport, Report};
+use linkaudit::{Options, Severity};
+use notify::{PollWatcher, RecursiveMode};
+use notify_debouncer_full::{new_debouncer, new_debouncer_opt, DebounceEventResult, FileIdMap};
+
+use super::args::{ColorWhen, WatchArgs, WatchFormat};
+use super::output::Exit;
+use super::run::{config_fail_on, load_config, options, read_error, threshold};
+
+/// How long size and mtime must stay unchanged before a file is read.
+const SETTLE: Duration = Duration::from_millis(60);
+/// A file a writer still holds open (modified, not yet closed) is read after this much quiet
+/// anyway, for platforms and file systems that report no close events.
+const WRITER_TIMEOUT: Duration = Duration::from_secs(3);
+/// How often pending files are looked at.
+const TICK: Duration = Duration::from_millis(20);
+
+/// Runs the watch until Ctrl-C (exit 0), or until the folder disappears (exit 2).
+pub fn run(args: &WatchArgs) -> Exit {
+    let config = match load_config(&args.common) {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    let opts = match options(&args.common, &config) {
+        Ok(o) => o,
+        Err(e) => return fail(&e),
+    };
+    let threshold = threshold(args.common.fail_on, config_fail_on(&config));
+    if !args.dir.is_dir() {
+        return fail(&format!("{}: not a folder", args.dir.display()));
+    }
+    for d in [&args.reports, &args.move_to_pass, &args.move_to_fail].into_iter().flatten() {
+        if let Err(e) = fs::create_dir_all(d) {
+            return fail(&format!("cannot create {}: {e}", d.display()));
+        }
+    }
+    let color = match args.color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let canonical = args.dir.canonicalize().unwrap_or_else(|_| args.dir.clone());
+    let mut state =
+        Watch { args, canonical, opts, threshold, color, audited: HashMap::new(), pending: HashMap::new() };
+
+    // Start watching before the first scan, so nothing that lands in between is lost.
+    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let mode = if args.recursive { RecursiveMode::Recursive } else { RecursiveMode::NonRecursive };
+    let debounce = Duration::from_millis(args.debounce);
+    let _guard: Box<dyn std::any::Any> = if args.once {
+        Box::new(())
+    } else if args.poll {
+        // notify compares modification times in whole seconds: compare contents too, or a file
+        // replaced within the same second goes unseen.
+        let config = notify::Config::default()
+            .with_poll_interval(Duration::from_millis(args.poll_interval.max(10)))
+            .with_compare_contents(true);
+        match new_debouncer_opt::<_, PollWatcher, FileIdMap>(
+            debounce,
+            Some(TICK),
+            tx,
+            FileIdMap::new(),
+            config,
+        ) {
+            Ok(mut d) => match d.watch(&args.dir, mode) {
+                Ok(()) => Box::new(d),
+                Err(e) => return fail(&format!("{}: cannot watch: {e}", args.dir.display())),
+            },
+            Err(e) => return fail(&format!("cannot start polling: {e}")),
+        }
+    } else {
+        match new_debouncer(debounce, Some(TICK), tx) {
+            Ok(mut d) => match d.watch(&args.dir, mode) {
+                Ok(()) => Box::new(d),
+                Err(e) => return fail(&format!("{}: cannot watch: {e}", args.dir.display())),
+            },
+            Err(e) => return fail(&format!("cannot watch: {e}")),
+        }
+    };
+    if !args.new_only || args.once {
+        for path in scan(&args.dir, args.recursive) {
+            if let Err(code) = state.process(&path) {
+                return code;
+            }
+        }
+    }
+    if args.once {
+        return Exit::Clean;
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = Arc::clone(&stop);
+        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
+    }
+    eprintln!("watching {} (Ctrl-C to stop)", args.dir.display());
+    while !stop.load(Ordering::SeqCst) {
+        match rx.recv_timeout(TICK) {
+            Ok(Ok(events)) => {
+                for e in events {
+                    let writing = state.writing(&e.event.kind);
+                    for p in &e.event.paths {
+                        state.mark(p, writing);
+                    }
+                }
+            }
+            Ok(Err(errors)) => {
+                for e in errors {
+                    eprintln!("linkaudit: warning: watch: {e}");
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+        if !args.dir.is_dir() {
+            return fail(&format!("{}: the watched folder disappeared", args.dir.display()));
+        }
+        if let Err(code) = state.settle() {
+            return code;
+        }
+    }
+    Exit::Clean
+}
+
+fn fail(message: &str) -> Exit {
+    eprintln!("linkaudit: error: {message}");
+    Exit::Error
+}
+
+/// Files worth auditing, sorted: messages, not hidden, temporary or report files.
+fn scan(dir: &Path, recursive: bool) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                if recursive && !hidden(&p) {
+                    stack.push(p);
+                }
+            } else if accepted(&p) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn hidden(p: &Path) -> bool {
+    p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'))
+}
+
+/// `.eml`, `.emlx`, `.txt` (Show original) and `.mbox`; never hidden or temporary files
+/// (`.part`, `.crdownload`, `~$…`, `.DS_Store`) or linkaudit's own reports.
+fn accepted(p: &Path) -> bool {
+    let Some(name) = p.file_name().and_then(|n| n.to_str()) else { return false };
+    if name.starts_with('.') || name.starts_with("~$") || name.contains(".linkaudit.") {
+        return false;
+    }
+    let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    matches!(ext.as_str(), "eml" | "emlx" | "txt" | "mbox")
+}
+
+struct PendingFile {
+    len: u64,
+    mtime: Option<SystemTime>,
+    stable_since: Instant,
+    /// A writer still has the file open: modified, and no close or rename seen since.
+    writing: bool,
+    last_event: Instant,
+}
+
+struct Watch<'a> {
+    args: &'a WatchArgs,
+    /// The watched folder's canonical path (events carry absolute paths).
+    canonical: PathBuf,
+    opts: Options,
+    threshold: Option<Severity>,
+    color: bool,
+    /// Content hash of the version last audited, per file.
+    audited: HashMap<PathBuf, u64>,
+    pending: HashMap<PathBuf, PendingFile>,
+}
+
+impl Watch<'_> {
+    /// What an event says about a writer: `Some(true)` data written, `Some(false)` closed after
+    /// writing or renamed into place, `None` nothing either way. Polling sees no closes, so there
+    /// the settle window does all the work.
+    fn writing(&self, kind: &notify::EventKind) -> Option<bool> {
+        use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind};
+        if self.args.poll {
+            return Some(false);
+        }
+        match kind {
+            EventKind::Access(AccessKind::Close(AccessMode::Write)) => Some(false),
+            EventKind::Modify(ModifyKind::Name(_)) => Some(false),
+            EventKind::Create(_) | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any) => Some(true),
+            _ => None,
+        }
+    }
+
+    fn mark(&mut self, event_path: &Path, writing: Option<bool>) {
+        // Events carry absolute paths: name the file as the user named the folder.
+        let rel =
+            event_path.strip_prefix(&self.canonical).or_else(|_| event_path.strip_prefix(&self.args.dir));
+        let Ok(rel) = rel else { return };
+        if !accepted(event_path) || (!self.args.recursive && rel.components().count() != 1) {
+            return;
+        }
+        let path = self.args.dir.join(rel);
+        if let Ok(meta) = fs::metadata(&path) {
+            let was_writing = self.pending.get(&path).is_some_and(|p| p.writing);
+            self.pending.insert(
+                path,
+                PendingFile {
+                    len: meta.len(),
+                    mtime: meta.modified().ok(),
+                    stable_since: Instant::now(),
+                    writing: writing.unwrap_or(was_writing),
+                    last_event: Instant::now(),
+                },
+            );
+        }
+    }
+
+    /// Reads every pending file whose writer is done and whose size and mtime have settled.
+    fn settle(&mut self) -> Result<(), Exit> {
+        let settle = if self.args.poll {
+            // Polling sees no closes: wait out a writer's pauses between chunks.
+            Duration::from_millis(2 * self.args.poll_interval + 300)
+        } else {
+            SETTLE
+        };
+        let mut ready = Vec::new();
+        let mut gone = Vec::new();
+        for (path, p) in self.pending.iter_mut() {
+            if p.writing && p.last_event.elapsed() < WRITER_TIMEOUT {
+                continue;
+            }
+            match fs::metadata(path) {
+                Ok(meta) => {
+                    let (len, mtime) = (meta.len(), meta.modified().ok());
+                    if len != p.len || mtime != p.mtime {
+                        p.len = len;
+                        p.mtime = mtime;
+                        p.stable_since = Instant::now();
+                    } else if p.stable_since.elapsed() >= settle {
+                        ready.push(path.clone());
+                    }
+                }
+                Err(_) => gone.push(path.clone()),
+            }
+        }
+        for p in gone {
+            self.pending.remove(&p);
+        }
+        ready.sort();
+        for path in ready {
+            self.pending.remove(&path);
+            self.process(&path)?;
+        }
+        Ok(())
+    }
+
+    /// Audits one file (unless this version was audited already) and reports the verdict.
+    fn process(&mut self, path: &Path) -> Result<(), Exit> {
+        let bytes = match fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return self.print(&self.error_line(path, &read_error(&e))),
+        };
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        bytes.hash(&mut hasher);
+        let hash = hasher.finish();
+        if self.audited.get(path) == Some(&hash) {
+            return Ok(());
+        }
+        self.audited.insert(path.to_path_buf(), hash);
+        let source = path.display().to_string();
+        let (mut messages, errors) = match linkaudit::audit_all(&source, &bytes, &self.opts) {
+            Ok(m) => (m, Vec::new()),
+            Err(e) => (Vec::new(), vec![InputFailure { source: source.clone(), message: e.to_string() }]),
+        };
+        if self.args.common.redact {
+            for m in &mut messages {
+                report::redact::message(m);
+            }
+        }
+        let failed = !errors.is_empty()
+            || self.threshold.is_some_and(|t| messages.iter().any(|m| m.worst().is_some_and(|w| w >= t)));
+        let mut out = String::new();
+        for m in &messages {
+            out.push_str(&self.verdict(m));
+        }
+        for e in &errors {
+            out.push_str(&self.error_line(path, &e.message));
+        }
+        let report = Report::new(messages, errors);
+        self.write_reports(path, &report, failed);
+        self.print(&out)
+    }
+
+    fn verdict(&self, m: &MessageReport) -> String {
+        if self.args.format == WatchFormat::JsonLines {
+            return report::json_lines::render_message(m);
+        }
+        let (e, w, i) = m.counts();
+        let failed = self.threshold.is_some_and(|t| m.worst().is_some_and(|s| s >= t));
+        let mark = match (failed, self.color) {
+            (true, true) => "\x1b[1;31m✖\x1b[0m",
+            (true, false) => "✖",
+            (false, true) => "\x1b[1;32m✔\x1b[0m",
+            (false, false) => "✔",
+        };
+        let worst = m
+            .worst()
+            .and_then(|s| m.findings.iter().find(|f| f.severity == s))
+            .map(|f| format!(" · {} {}", f.code, report::sanitize::terminal(&f.message)))
+            .unwrap_or_default();
+        format!(
+            "{mark} {}  {} links · {e} error{} · {w} warning{} · {i} info{}{worst}\n",
+            report::sanitize::terminal(&m.display_source()),
+            m.links.len(),
+            if e == 1 { "" } else { "s" },
+            if w == 1 { "" } else { "s" },
+            if i == 1 { "" } else { "s" },
+        )
+    }
+
+    fn error_line(&self, path: &Path, message: &str) -> String {
+        if self.args.format == WatchFormat::JsonLines {
+            let v = serde_json::json!({ "type": "error", "source": path.display().to_string(), "message": message });
+            return format!("{v}\n");
+        }
+        format!("✖ {}  cannot audit: {}\n", report::sanitize::terminal(&path.display().to_string()), message)
+    }
+
+    fn print(&self, text: &str) -> Result<(), Exit> {
+        let mut out = std::io::stdout().lock();
+        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Exit::Clean),
+            Err(e) => {
+                eprintln!("linkaudit: error: cannot write: {e}");
+                Err(Exit::Error)
+            }
+        }
+    }
+
+    /// `<name>.linkaudit.json` and `.txt`, then the optional move.
+    fn write_reports(&self, path: &Path, report: &Report, failed: bool) {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let moved_to = if failed { &self.args.move_to_fail } else { &self.args.move_to_pass };
+        let folder = match (&self.args.reports, moved_to) {
+            (Some(r), _) => Some(r.clone()),
+            (None, Some(m)) => Some(m.clone()),
+            (None, None) => path.parent().map(Path::to_path_buf),
+        };
+        if !self.args.no_reports {
+            if let Some(folder) = folder {
+                let json = report::json::render(report);
+                let text = report::text::render(report, false);
+                for (ext, body) in [("json", json), ("txt", text)] {
+                    let target = folder.join(format!("{name}.linkaudit.{ext}"));
+                    if let Err(e) = write_atomically(&target, body.as_bytes()) {
+                        eprintln!("linkaudit: warning: cannot write {}: {e}", target.display());
+                    }
+                }
+            }
+        }
+        if let Some(dest) = moved_to {
+            let target = dest.join(&name);
+            if let Err(e) = fs::rename(path, &target) {
+                eprintln!("linkaudit: warning: cannot move {} to {}: {e}", path.display(), dest.display());
+            }
+        }
+    }
+}
+
+/// Writes through a temporary name, so a reader never sees half a report.
+fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = target.with_extension("tmp~");
+    fs::write(&tmp, bytes)?;
+    fs::rename(&tmp, target)
+}

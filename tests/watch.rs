@@ -1,0 +1,277 @@
+//! `linkaudit watch` end to end: the real binary on a temporary folder while 500 messages land —
+//! in bursts, slowly in chunks, renamed in from temporary names, and overwritten — with events
+//! and with `--poll`. Every version of every message gets exactly one verdict, none half-read,
+//! nothing lost; Ctrl-C exits 0; the report files match a one-shot run byte for byte.
+#![cfg(unix)]
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_linkaudit");
+
+/// A message whose subject names it and whose link count depends on it, so a half-read file
+/// shows up as a wrong subject or link count.
+fn message(name: &str, version: u32, links: usize) -> String {
+    // Padding first and links last: a file read before its end shows too few links.
+    let mut body = "<p>padding to make the file a few kilobytes long, written in pieces</p>\n".repeat(40);
+    for k in 0..links {
+        body.push_str(&format!("<p><a href=\"https://track.example.com/ls/click?upn=u001.{name}-{version}-{k}\">link {k}</a></p>\n"));
+    }
+    format!(
+        "From: news@news.example.com\r\nTo: a@example.org\r\nSubject: {name} v{version}\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><body>\n{body}</body></html>\n"
+    )
+}
+
+fn links_for(i: usize) -> usize {
+    1 + i % 5
+}
+
+struct Watcher {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+}
+
+fn start(dir: &Path, poll: bool, extra: &[&str]) -> Watcher {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("watch")
+        .arg(dir)
+        .args(["--no-config", "--format", "json-lines", "--expect", "track.example.com"])
+        .args(extra);
+    if poll {
+        cmd.args(["--poll", "--poll-interval", "50"]);
+    }
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    // Wait until it says it is watching.
+    let stderr = child.stderr.take().unwrap();
+    let (ready_tx, ready_rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut r = BufReader::new(stderr);
+        let mut line = String::new();
+        while r.read_line(&mut line).map(|n| n > 0).unwrap_or(false) {
+            if line.contains("watching") {
+                let _ = ready_tx.send(());
+            }
+            line.clear();
+        }
+    });
+    ready_rx.recv_timeout(Duration::from_secs(20)).expect("the watcher did not start");
+    Watcher { child, lines: rx }
+}
+
+impl Watcher {
+    /// Verdicts until `n` have arrived (or 60 s pass).
+    fn collect(&self, n: usize, into: &mut Vec<serde_json::Value>) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while into.len() < n && Instant::now() < deadline {
+            if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(200)) {
+                into.push(serde_json::from_str(&line).unwrap());
+            }
+        }
+    }
+
+    fn stop(mut self) -> i32 {
+        let _ = Command::new("kill").arg("-INT").arg(self.child.id().to_string()).status();
+        let status = self.child.wait().unwrap();
+        status.code().unwrap_or(-1)
+    }
+}
+
+fn scenario(poll: bool) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("inbox");
+    let staging = tmp.path().join("staging");
+    fs::create_dir_all(&dir).unwrap();
+    fs::create_dir_all(&staging).unwrap();
+    let w = start(&dir, poll, &["--no-reports"]);
+    let mut expected: HashMap<String, usize> = HashMap::new(); // "name vN" → links
+    let mut got: Vec<serde_json::Value> = Vec::new();
+
+    // 300 in bursts of 50.
+    for burst in 0..6 {
+        for j in 0..50 {
+            let i = burst * 50 + j;
+            let name = format!("burst{i:03}");
+            fs::write(dir.join(format!("{name}.eml")), message(&name, 1, links_for(i))).unwrap();
+            expected.insert(format!("{name} v1"), links_for(i));
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+    // 50 written slowly, in five pieces over a second, ten at a time.
+    for batch in 0..5 {
+        let handles: Vec<_> = (0..10)
+            .map(|j| {
+                let i = 300 + batch * 10 + j;
+                let name = format!("slow{i:03}");
+                let path = dir.join(format!("{name}.eml"));
+                let text = message(&name, 1, links_for(i));
+                thread::spawn(move || {
+                    let mut f = fs::File::create(&path).unwrap();
+                    let bytes = text.as_bytes();
+                    let piece = bytes.len() / 5 + 1;
+                    for chunk in bytes.chunks(piece) {
+                        f.write_all(chunk).unwrap();
+                        f.flush().unwrap();
+                        thread::sleep(Duration::from_millis(200));
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+        for j in 0..10 {
+            let i = 300 + batch * 10 + j;
+            expected.insert(format!("slow{i:03} v1"), links_for(i));
+        }
+    }
+    // 100 written under a temporary name elsewhere or beside, then renamed in.
+    for i in 350..450 {
+        let name = format!("renamed{i:03}");
+        let text = message(&name, 1, links_for(i));
+        let tmp_path: PathBuf = if i % 2 == 0 {
+            staging.join(format!("{name}.eml"))
+        } else {
+            dir.join(format!("{name}.eml.part"))
+        };
+        fs::write(&tmp_path, text).unwrap();
+        fs::rename(&tmp_path, dir.join(format!("{name}.eml"))).unwrap();
+        expected.insert(format!("{name} v1"), links_for(i));
+    }
+    // 50 written, and overwritten once their first verdict is in.
+    for i in 450..500 {
+        let name = format!("over{i:03}");
+        fs::write(dir.join(format!("{name}.eml")), message(&name, 1, links_for(i))).unwrap();
+        expected.insert(format!("{name} v1"), links_for(i));
+    }
+    w.collect(expected.len(), &mut got);
+    eprintln!("first phase: {} verdicts of {} expected", got.len(), expected.len());
+    for i in 450..500 {
+        let name = format!("over{i:03}");
+        fs::write(dir.join(format!("{name}.eml")), message(&name, 2, links_for(i + 1))).unwrap();
+        expected.insert(format!("{name} v2"), links_for(i + 1));
+    }
+    w.collect(expected.len(), &mut got);
+    // A little longer: nothing more may come.
+    thread::sleep(Duration::from_millis(600));
+    while let Ok(line) = w.lines.try_recv() {
+        got.push(serde_json::from_str(&line).unwrap());
+    }
+    let code = w.stop();
+
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for v in &got {
+        assert_eq!(v["type"], "message", "{v}");
+        let subject = v["subject"].as_str().unwrap_or("(none)").to_string();
+        let links = v["links"].as_array().unwrap().len();
+        let want = expected
+            .get(&subject)
+            .unwrap_or_else(|| panic!("unexpected or half-read message: {subject:?} {}", v["source"]));
+        assert_eq!(links, *want, "{subject}: half-read ({links} links of {want})");
+        *seen.entry(subject).or_default() += 1;
+    }
+    let twice: Vec<(&String, &usize)> = seen.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "reported more than once: {twice:?}");
+    let missing: Vec<&String> = expected.keys().filter(|k| !seen.contains_key(*k)).collect();
+    assert!(
+        missing.is_empty(),
+        "{} versions never reported, e.g. {:?}",
+        missing.len(),
+        &missing[..missing.len().min(5)]
+    );
+    assert_eq!(code, 0, "Ctrl-C must stop the watch cleanly");
+}
+
+#[test]
+fn five_hundred_messages_with_events() {
+    scenario(false);
+}
+
+#[test]
+fn five_hundred_messages_with_polling() {
+    scenario(true);
+}
+
+#[test]
+fn reports_match_a_one_shot_run_and_files_move() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("inbox");
+    let reports = tmp.path().join("reports");
+    let pass = tmp.path().join("pass");
+    let failed = tmp.path().join("fail");
+    fs::create_dir_all(&dir).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/quickstart");
+    fs::copy(root.join("newsletter.eml"), dir.join("bad.eml")).unwrap();
+    fs::copy(root.join("newsletter-fixed.eml"), dir.join("good.eml")).unwrap();
+    fs::write(dir.join("notes.txt"), "not an email at all\n").unwrap();
+    fs::write(dir.join(".hidden.eml"), "Subject: hidden\n\nx\n").unwrap();
+    let out = Command::new(BIN)
+        .arg("watch")
+        .arg(&dir)
+        .args(["--once", "--no-config", "--expect", "track.example.com", "--color", "never"])
+        .arg("--reports")
+        .arg(&reports)
+        .arg("--move-to-pass")
+        .arg(&pass)
+        .arg("--move-to-fail")
+        .arg(&failed)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 3, "{stdout}");
+    assert!(stdout.contains("✖") && stdout.contains("✔") && stdout.contains("cannot audit"), "{stdout}");
+    assert!(
+        pass.join("good.eml").exists()
+            && failed.join("bad.eml").exists()
+            && failed.join("notes.txt").exists()
+    );
+    // Byte for byte what a one-shot run prints for the same path.
+    for name in ["bad.eml", "good.eml"] {
+        let one = Command::new(BIN)
+            .arg(dir.join(name))
+            .args(["--no-config", "--expect", "track.example.com", "--format", "json"])
+            .output();
+        let _ = one; // the file has moved: compare against the moved copy under its old name below
+        let moved = if name == "good.eml" { pass.join(name) } else { failed.join(name) };
+        fs::copy(&moved, dir.join(name)).unwrap();
+        let one = Command::new(BIN)
+            .arg(dir.join(name))
+            .args(["--no-config", "--expect", "track.example.com", "--format", "json"])
+            .output()
+            .unwrap();
+        let report = fs::read(reports.join(format!("{name}.linkaudit.json"))).unwrap();
+        assert_eq!(String::from_utf8_lossy(&one.stdout), String::from_utf8_lossy(&report), "{name}");
+        let text = Command::new(BIN)
+            .arg(dir.join(name))
+            .args(["--no-config", "--expect", "track.example.com", "--color", "never"])
+            .output()
+            .unwrap();
+        assert_eq!(text.stdout, fs::read(reports.join(format!("{name}.linkaudit.txt"))).unwrap(), "{name}");
+    }
+}
+
+#[test]
+fn a_disappearing_folder_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("inbox");
+    fs::create_dir_all(&dir).unwrap();
+    let mut w = start(&dir, false, &[]);
+    fs::remove_dir_all(&dir).unwrap();
+    let status = w.child.wait().unwrap();
+    assert_eq!(status.code(), Some(2));
+}
