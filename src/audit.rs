@@ -94,7 +94,7 @@ pub fn audit_message(source: &str, msg: &RawMessage<'_>, opts: &Options) -> Mess
         sent_via: &sent_via,
     };
     let findings = rules::settle(rules::check(&ctx), &opts.rules, &links);
-    let mut report = MessageReport::build(source, msg, &parsed, &extracted, &links, findings, catalog);
+    let mut report = MessageReport::build(source, msg, &parsed, &extracted, links, findings, catalog);
     report.sent_via = sent_via;
     report.alignment = alignment;
     report.authentication = authentication;

@@ -295,6 +295,10 @@ impl Catalog {
 
     /// The ESP URL shape `path_query` (`/path?query`) has, if any (first in catalog order).
     pub fn shape(&self, path_query: &str) -> Option<(EspId, Shape)> {
+        // Most paths match nothing: a plain yes/no search first is much cheaper.
+        if !self.shapes.is_match(path_query) {
+            return None;
+        }
         self.shapes.matches(path_query).iter().next().map(|i| self.shape_meta[i])
     }
 

@@ -83,6 +83,10 @@ pub struct Classified {
     pub kind: Kind,
     /// The judged URL's host (lower-case), if it has one.
     pub host: Option<String>,
+    /// The link's own host (the outermost URL), if it has one.
+    pub outer_host: Option<String>,
+    /// The destination's host, when the destination is known.
+    pub destination_host: Option<String>,
     /// Index in `[url, hops…]` of the judged URL.
     pub judged: usize,
     /// The judged URL uses `http:`.
@@ -152,11 +156,25 @@ pub fn host_of(url: &str) -> Option<String> {
     judge(url).host
 }
 
+/// The facts of chain element `index`: from the unwrapping when it parsed them, else parsed here.
+fn judge_at(raw: &RawLink, u: &Unwrapped, index: usize) -> Judged {
+    match u.facts.get(index) {
+        Some(Some(f)) => Judged {
+            host: f.host.clone(),
+            path_query: f.path_query.clone(),
+            insecure: f.insecure,
+            mailto: false,
+        },
+        _ => judge(u.at(&raw.url, index)),
+    }
+}
+
 /// Classifies one link against the catalog and the expected hosts.
 pub fn classify(raw: &RawLink, unwrapped: &Unwrapped, expected: &[String], catalog: &Catalog) -> Classified {
     let judged_at = unwrapped.first_non_gateway;
-    let judged_url = unwrapped.at(&raw.url, judged_at.unwrap_or(0));
-    let mut j = judge(judged_url);
+    let mut j = judge_at(raw, unwrapped, judged_at.unwrap_or(0));
+    let outer_host =
+        if judged_at.unwrap_or(0) == 0 { j.host.clone() } else { judge_at(raw, unwrapped, 0).host };
     if judged_at.is_none() {
         // The chain ends inside an opaque gateway: only a host hint may be left.
         let hint = unwrapped.opaque.as_ref().and_then(|o| o.host_hint.clone());
@@ -185,12 +203,22 @@ pub fn classify(raw: &RawLink, unwrapped: &Unwrapped, expected: &[String], catal
     let role = role_of(raw, shape.map(|s| s.1), &j);
     let kind = if role == Role::Open && raw.kind == Kind::Image { Kind::Pixel } else { raw.kind };
 
-    let (destination, destination_note) = destination(raw, unwrapped, role, catalog);
+    let last = unwrapped.hops.len();
+    let last_facts = if last == judged_at.unwrap_or(0) && judged_at.is_some() {
+        None
+    } else {
+        Some(judge_at(raw, unwrapped, last))
+    };
+    let dest_judged = last_facts.as_ref().unwrap_or(&j);
+    let (destination, destination_note) = destination(raw, unwrapped, role, catalog, dest_judged);
+    let destination_host = destination.as_ref().and_then(|_| dest_judged.host.clone());
     Classified {
         class,
         esp,
         role,
         kind,
+        outer_host,
+        destination_host,
         host: j.host,
         judged: judged_at.unwrap_or(0),
         insecure: j.insecure,
@@ -232,12 +260,14 @@ fn role_of(raw: &RawLink, shape: Option<Shape>, j: &Judged) -> Role {
     }
 }
 
-/// The last URL of the chain, unless it is a tracker whose payload cannot be read offline.
+/// The last URL of the chain (`j` its facts), unless it is a tracker whose payload cannot be
+/// read offline.
 fn destination(
     raw: &RawLink,
     u: &Unwrapped,
     role: Role,
     catalog: &Catalog,
+    j: &Judged,
 ) -> (Option<String>, Option<String>) {
     if let Some(o) = &u.opaque {
         let what = u.gateway.unwrap_or(o.by);
@@ -245,7 +275,6 @@ fn destination(
     }
     let last = u.last(&raw.url);
     if matches!(role, Role::Click | Role::Unsubscribe) {
-        let j = judge(last);
         if let Some(host) = j.host.as_deref().filter(|_| !j.mailto) {
             let path = j.path_query.split('?').next().unwrap_or("");
             let shape = catalog.shape(&j.path_query);

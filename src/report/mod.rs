@@ -173,7 +173,7 @@ impl MessageReport {
         msg: &RawMessage<'_>,
         parsed: &ParsedMessage,
         extracted: &Extracted,
-        links: &[AuditedLink],
+        links: Vec<AuditedLink>,
         mut findings: Vec<Finding>,
         catalog: &Catalog,
     ) -> MessageReport {
@@ -189,6 +189,10 @@ impl MessageReport {
             }
             f.source_line = f.source_line.map(|l| l + msg.line_offset);
         }
+        let mut per_part: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for l in &links {
+            *per_part.entry(l.raw.part.as_str()).or_default() += 1;
+        }
         let parts = parsed
             .parts
             .iter()
@@ -197,7 +201,7 @@ impl MessageReport {
                 content_type: p.content_type.clone(),
                 kind: p.kind,
                 charset: p.charset.clone(),
-                links: links.iter().filter(|l| l.raw.part == p.path).count(),
+                links: per_part.get(p.path.as_str()).copied().unwrap_or(0),
             })
             .collect();
         MessageReport {
@@ -212,7 +216,7 @@ impl MessageReport {
             list_unsubscribe_post: extracted.list_unsubscribe_post,
             parts,
             links: links
-                .iter()
+                .into_iter()
                 .map(|l| {
                     let mut r = link_report(l, catalog);
                     r.source_line = r.source_line.map(|s| s + msg.line_offset);
@@ -261,29 +265,29 @@ impl MessageReport {
     }
 }
 
-fn link_report(l: &AuditedLink, catalog: &Catalog) -> LinkReport {
-    let c = &l.classified;
-    let host = crate::classify::host_of(&l.raw.url);
+/// A link's report entry, moving the link's strings rather than copying them.
+fn link_report(l: AuditedLink, catalog: &Catalog) -> LinkReport {
+    let AuditedLink { raw, unwrapped, classified: c } = l;
     LinkReport {
-        url: l.raw.url.clone(),
+        judged_host: if c.host != c.outer_host { c.host } else { None },
+        host: c.outer_host,
+        url: raw.url,
         kind: c.kind,
-        part: l.raw.part.clone(),
-        line: l.raw.line,
-        column: l.raw.column,
-        judged_host: if c.host != host { c.host.clone() } else { None },
-        host,
-        hops: l.unwrapped.hops.clone(),
-        destination: c.destination.clone(),
+        part: raw.part,
+        line: raw.line,
+        column: raw.column,
+        hops: unwrapped.hops,
+        destination: c.destination,
         class: c.class,
         esp: c.esp.map(|e| catalog.esps[e].name().to_string()),
-        gateway: l.unwrapped.gateway.map(str::to_string),
+        gateway: unwrapped.gateway.map(str::to_string),
         role: c.role,
-        note: c.destination_note.clone(),
-        element: l.raw.element.clone(),
-        attribute: l.raw.attribute.clone(),
-        mso: l.raw.mso,
-        text: l.raw.text.clone(),
-        source_line: l.raw.source_line,
+        note: c.destination_note,
+        element: raw.element,
+        attribute: raw.attribute,
+        mso: raw.mso,
+        text: raw.text,
+        source_line: raw.source_line,
     }
 }
 

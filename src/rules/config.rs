@@ -191,13 +191,14 @@ fn apex_or_from_host(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 /// LA209: an open pixel on another organisation's domain than the click tracking.
 fn pixel_domain(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let tracked = |l: &&AuditedLink| l.classified.class != Class::Direct;
-    let click_orgs: Vec<&str> = dedup(
+    let click_hosts: Vec<&str> = dedup(
         ctx.links
             .iter()
             .filter(tracked)
             .filter(|l| l.classified.role == Role::Click && l.raw.kind != Kind::Header)
-            .filter_map(|l| l.classified.host.as_deref().and_then(domain::registrable)),
+            .filter_map(|l| l.classified.host.as_deref()),
     );
+    let click_orgs: Vec<&str> = dedup(click_hosts.into_iter().filter_map(domain::registrable));
     if click_orgs.is_empty() {
         return;
     }

@@ -2,6 +2,7 @@
 //! malformed URLs, link text showing another host than the link goes to, staging or private
 //! hosts, and UTM parameters on some links but not others.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::LazyLock;
 
@@ -30,13 +31,25 @@ static MERGE_TAG: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let from_reserved =
+        ctx.parsed.from_address.as_deref().and_then(|a| a.rsplit('@').next()).is_some_and(|d| {
+            staging_reason(&d.to_ascii_lowercase(), false)
+                == Some("a reserved example domain (a placeholder)")
+        });
+    // Links share a few hosts: judge each host once.
+    let mut hosts: HashMap<String, Option<&'static str>> = HashMap::new();
     for l in ctx.links {
         merge_tags(l, out);
         malformed(l, out);
         text_mismatch(l, out);
-        staging(ctx, l, out);
+        staging(l, from_reserved, &mut hosts, out);
     }
     utm(ctx, out);
+}
+
+/// Cheap test before the merge-tag regex: every syntax it knows has one of these bytes.
+fn may_hold_a_tag(url: &str) -> bool {
+    url.bytes().any(|b| matches!(b, b'{' | b'|' | b'[' | b'%'))
 }
 
 /// Every URL of the link's chain: the link itself and each decoded hop.
@@ -46,7 +59,7 @@ fn chain(l: &AuditedLink) -> impl Iterator<Item = &str> {
 
 /// LA103.
 fn merge_tags(l: &AuditedLink, out: &mut Vec<Finding>) {
-    if let Some(tag) = chain(l).find_map(|u| MERGE_TAG.find(u)) {
+    if let Some(tag) = chain(l).filter(|u| may_hold_a_tag(u)).find_map(|u| MERGE_TAG.find(u)) {
         let shown: String = tag.as_str().chars().take(60).collect();
         out.push(at_link(
             &LA103,
@@ -65,7 +78,7 @@ fn malformed(l: &AuditedLink, out: &mut Vec<Finding>) {
         return; // found by linkify, well-formed by construction
     }
     let url = l.raw.url.as_str();
-    if MERGE_TAG.is_match(url) {
+    if may_hold_a_tag(url) && MERGE_TAG.is_match(url) {
         return; // LA103 says why
     }
     let lower = url.to_ascii_lowercase();
@@ -123,8 +136,7 @@ fn text_mismatch(l: &AuditedLink, out: &mut Vec<Finding>) {
     }
     let Some(text) = l.raw.text.as_deref() else { return };
     let Some(shown) = text_host(text) else { return };
-    let Some(dest) = l.classified.destination.as_deref() else { return };
-    let Some(dest_host) = host_of(dest) else { return };
+    let Some(dest_host) = l.classified.destination_host.clone() else { return };
     let org = |h: &str| domain::registrable(h).map(str::to_string).unwrap_or_else(|| h.to_string());
     if org(&shown) != org(&dest_host) {
         out.push(at_link(
@@ -218,18 +230,27 @@ pub(crate) fn staging_reason(host: &str, from_reserved: bool) -> Option<&'static
 }
 
 /// LA106.
-fn staging(ctx: &Context<'_>, l: &AuditedLink, out: &mut Vec<Finding>) {
+fn staging(
+    l: &AuditedLink,
+    from_reserved: bool,
+    memo: &mut HashMap<String, Option<&'static str>>,
+    out: &mut Vec<Finding>,
+) {
     if l.raw.kind == Kind::Header && l.raw.url.to_ascii_lowercase().starts_with("mailto:") {
         return;
     }
-    let from_reserved =
-        ctx.parsed.from_address.as_deref().and_then(|a| a.rsplit('@').next()).is_some_and(|d| {
-            staging_reason(&d.to_ascii_lowercase(), false)
-                == Some("a reserved example domain (a placeholder)")
-        });
-    for url in chain(l) {
-        let Some(host) = host_of(url) else { continue };
-        if let Some(why) = staging_reason(&host, from_reserved) {
+    let c = &l.classified;
+    let hosts = [&c.outer_host, &c.host, &c.destination_host];
+    for host in hosts.into_iter().flatten() {
+        let why = match memo.get(host) {
+            Some(w) => *w,
+            None => {
+                let w = staging_reason(host, from_reserved);
+                memo.insert(host.clone(), w);
+                w
+            }
+        };
+        if let Some(why) = why {
             out.push(at_link(
                 &LA106,
                 LA106.severity,
@@ -256,8 +277,8 @@ fn utm(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         if !crate::unwrap::codec::is_web_url(dest) {
             continue;
         }
-        let Some(host) = host_of(dest) else { continue };
-        let org = domain::registrable(&host).unwrap_or(&host).to_string();
+        let Some(host) = l.classified.destination_host.as_deref() else { continue };
+        let org = domain::registrable(host).unwrap_or(host).to_string();
         let has_utm = crate::unwrap::codec::raw_query(dest)
             .is_some_and(|q| q.split('&').any(|p| p.to_ascii_lowercase().starts_with("utm_")));
         if has_utm && !tagged_orgs.contains(&org) {

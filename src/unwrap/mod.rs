@@ -52,9 +52,39 @@ pub struct Opaque {
     pub host_hint: Option<String>,
 }
 
+/// What classification needs of a parsed web URL — taken once, while unwrapping, so no URL is
+/// parsed twice (URL parsing costs more than MIME and HTML together).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UrlFacts {
+    /// Lower-cased host without a trailing dot.
+    pub host: Option<String>,
+    /// `/path?query`.
+    pub path_query: String,
+    /// The scheme is `http`.
+    pub insecure: bool,
+}
+
+impl UrlFacts {
+    fn of(url: &Url) -> UrlFacts {
+        let mut path_query = url.path().to_string();
+        if let Some(q) = url.query() {
+            path_query.push('?');
+            path_query.push_str(q);
+        }
+        UrlFacts {
+            host: url.host_str().map(|h| h.trim_end_matches('.').to_ascii_lowercase()),
+            path_query,
+            insecure: url.scheme() == "http",
+        }
+    }
+}
+
 /// The unwrapping of one link.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Unwrapped {
+    /// Facts of each web URL of `[url, hops…]`, `None` where it is not one.
+    #[serde(skip)]
+    pub facts: Vec<Option<UrlFacts>>,
     /// The layers, outermost first.
     pub hops: Vec<Hop>,
     /// Display name of the outermost gateway layer (`Microsoft SafeLinks`), if any.
@@ -176,9 +206,11 @@ pub fn unwrap(url: &str, max_depth: usize) -> Unwrapped {
     let mut current = url.to_string();
     for depth in 0..=max_depth {
         let Some(parsed) = parse_web(&current) else {
+            out.facts.push(None);
             out.first_non_gateway.get_or_insert(depth);
             break;
         };
+        out.facts.push(Some(UrlFacts::of(&parsed)));
         let host = parsed.host_str().unwrap_or("").trim_end_matches('.').to_string();
         let target = Target {
             raw: &current,
