@@ -44,7 +44,7 @@ fn message(seed: usize, kb: usize) -> Vec<u8> {
     );
     let mut text = String::from("The spring sale is on — all the offers:\n\n");
     let mut links = 0;
-    let mut k = 0;
+    let mut k: usize = 0;
     while html.len() < target * 7 / 10 {
         let host = if k.is_multiple_of(7) { "u1234567.ct.sendgrid.net" } else { "track.example.com" };
         html.push_str(&format!(
