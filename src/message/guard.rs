@@ -1,4 +1,5 @@
-//! Message: limits applied to the raw bytes before parsing.
+//! Message: limits applied to the raw bytes before parsing — input size, number of boundary
+//! lines (parts), and nested messages.
 //!
 //! mail-parser 0.11 parses nesting iteratively but drops nested `message/rfc822` values
 //! recursively, so tens of thousands of levels overflow the stack. Before parsing, every
@@ -28,6 +29,20 @@ pub(super) fn apply<'a>(raw: &'a [u8], limits: &Limits, problems: &mut Vec<Probl
         &raw[..limits.max_input_bytes]
     } else {
         raw
+    };
+    // Every part needs a boundary line ("--…"): cut the input after the first max_parts × 2 of
+    // them, before mail-parser allocates a million parts.
+    let boundary_lines = limits.max_parts.saturating_mul(2).max(2);
+    let raw = match memchr::memmem::find_iter(raw, b"\n--").nth(boundary_lines) {
+        Some(at) => {
+            problems.push(Problem::LimitReached {
+                limit: "parts".into(),
+                value: limits.max_parts,
+                path: None,
+            });
+            &raw[..at + 1]
+        }
+        None => raw,
     };
     let allowed = limits.max_depth.saturating_mul(2).max(1);
     let hits = nesting_hits(raw);
@@ -80,6 +95,19 @@ mod tests {
         assert_eq!(text.matches("application/xx").count(), 6);
         assert_eq!(out.len(), raw.len());
         assert_eq!(problems.len(), 1);
+    }
+
+    #[test]
+    fn too_many_boundaries_are_cut() {
+        let mut raw = b"Content-Type: multipart/mixed; boundary=b\n\n".to_vec();
+        for _ in 0..100 {
+            raw.extend_from_slice(b"--b\nContent-Type: text/plain\n\nx\n");
+        }
+        let limits = Limits { max_parts: 10, ..Limits::default() };
+        let mut problems = Vec::new();
+        let out = apply(&raw, &limits, &mut problems);
+        assert!(out.len() < raw.len() / 4);
+        assert!(matches!(&problems[0], Problem::LimitReached { limit, .. } if limit == "parts"));
     }
 
     #[test]
