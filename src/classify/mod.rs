@@ -11,6 +11,8 @@ pub mod domain;
 pub mod expect;
 pub mod sent_via;
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use url::Url;
 
@@ -103,23 +105,23 @@ pub struct Classified {
     pub destination_note: Option<String>,
 }
 
-/// A URL split for classification.
-struct Judged {
-    host: Option<String>,
-    path_query: String,
+/// A URL split for classification: borrowed from the unwrapping's facts when it parsed the URL.
+struct Judged<'a> {
+    host: Option<Cow<'a, str>>,
+    path_query: Cow<'a, str>,
     insecure: bool,
     mailto: bool,
 }
 
-fn judge(url: &str) -> Judged {
+fn judge(url: &str) -> Judged<'static> {
     let lower = url.get(..7).unwrap_or(url).to_ascii_lowercase();
     if lower.starts_with("mailto:") {
         let addr = &url[7..];
         let addr = &addr[..addr.find('?').unwrap_or(addr.len())];
         let host = addr.rsplit('@').next().filter(|_| addr.contains('@'));
         return Judged {
-            host: host.map(|h| crate::unwrap::codec::pct(h).to_ascii_lowercase()),
-            path_query: String::new(),
+            host: host.map(|h| Cow::Owned(crate::unwrap::codec::pct(h).to_ascii_lowercase())),
+            path_query: Cow::Borrowed(""),
             insecure: false,
             mailto: true,
         };
@@ -140,28 +142,28 @@ fn judge(url: &str) -> Judged {
                 pq.push_str(q);
             }
             Judged {
-                host: u.host_str().map(|h| h.trim_end_matches('.').to_ascii_lowercase()),
-                path_query: pq,
+                host: u.host_str().map(|h| Cow::Owned(h.trim_end_matches('.').to_ascii_lowercase())),
+                path_query: Cow::Owned(pq),
                 insecure: written_scheme && u.scheme() == "http",
                 mailto: false,
             }
         }
-        None => Judged { host: None, path_query: String::new(), insecure: false, mailto: false },
+        None => Judged { host: None, path_query: Cow::Borrowed(""), insecure: false, mailto: false },
     }
 }
 
 /// The host of a URL as linkaudit reads it (web URLs, `www.`, `//host`, and `mailto:` domains),
 /// lower-cased.
 pub fn host_of(url: &str) -> Option<String> {
-    judge(url).host
+    judge(url).host.map(Cow::into_owned)
 }
 
 /// The facts of chain element `index`: from the unwrapping when it parsed them, else parsed here.
-fn judge_at(raw: &RawLink, u: &Unwrapped, index: usize) -> Judged {
+fn judge_at<'a>(raw: &'a RawLink, u: &'a Unwrapped, index: usize) -> Judged<'a> {
     match u.facts.get(index) {
         Some(Some(f)) => Judged {
-            host: f.host.clone(),
-            path_query: f.path_query.clone(),
+            host: f.host.as_deref().map(Cow::Borrowed),
+            path_query: Cow::Borrowed(&f.path_query),
             insecure: f.insecure,
             mailto: false,
         },
@@ -173,14 +175,17 @@ fn judge_at(raw: &RawLink, u: &Unwrapped, index: usize) -> Judged {
 pub fn classify(raw: &RawLink, unwrapped: &Unwrapped, expected: &[String], catalog: &Catalog) -> Classified {
     let judged_at = unwrapped.first_non_gateway;
     let mut j = judge_at(raw, unwrapped, judged_at.unwrap_or(0));
-    let outer_host =
-        if judged_at.unwrap_or(0) == 0 { j.host.clone() } else { judge_at(raw, unwrapped, 0).host };
+    let outer_host = if judged_at.unwrap_or(0) == 0 {
+        j.host.as_deref().map(str::to_string)
+    } else {
+        judge_at(raw, unwrapped, 0).host.map(Cow::into_owned)
+    };
     if judged_at.is_none() {
         // The chain ends inside an opaque gateway: only a host hint may be left.
         let hint = unwrapped.opaque.as_ref().and_then(|o| o.host_hint.clone());
         j = Judged {
-            host: hint.map(|h| h.to_ascii_lowercase()),
-            path_query: String::new(),
+            host: hint.map(|h| Cow::Owned(h.to_ascii_lowercase())),
+            path_query: Cow::Borrowed(""),
             insecure: false,
             mailto: false,
         };
@@ -211,7 +216,7 @@ pub fn classify(raw: &RawLink, unwrapped: &Unwrapped, expected: &[String], catal
     };
     let dest_judged = last_facts.as_ref().unwrap_or(&j);
     let (destination, destination_note) = destination(raw, unwrapped, role, catalog, dest_judged);
-    let destination_host = destination.as_ref().and_then(|_| dest_judged.host.clone());
+    let destination_host = destination.as_ref().and_then(|_| dest_judged.host.as_deref().map(str::to_string));
     Classified {
         class,
         esp,
@@ -219,7 +224,7 @@ pub fn classify(raw: &RawLink, unwrapped: &Unwrapped, expected: &[String], catal
         kind,
         outer_host,
         destination_host,
-        host: j.host,
+        host: j.host.map(Cow::into_owned),
         judged: judged_at.unwrap_or(0),
         insecure: j.insecure,
         host_role: on_host.map(|h| h.1),
@@ -250,14 +255,19 @@ fn role_of(raw: &RawLink, shape: Option<Shape>, j: &Judged) -> Role {
     if !clickable {
         return Role::Asset;
     }
-    let unsubscribe_text =
-        raw.text.as_deref().is_some_and(|t| t.to_ascii_lowercase().contains("unsubscribe"));
-    let unsubscribe_path = !j.mailto && j.path_query.to_ascii_lowercase().contains("unsubscribe");
+    let unsubscribe_text = raw.text.as_deref().is_some_and(contains_unsubscribe);
+    let unsubscribe_path = !j.mailto && contains_unsubscribe(&j.path_query);
     if unsubscribe_text || unsubscribe_path {
         Role::Unsubscribe
     } else {
         Role::Click
     }
+}
+
+/// `text` contains "unsubscribe" in any ASCII case (no allocation: runs once per link).
+fn contains_unsubscribe(text: &str) -> bool {
+    const WORD: &[u8] = b"unsubscribe";
+    text.as_bytes().windows(WORD.len()).any(|w| w.eq_ignore_ascii_case(WORD))
 }
 
 /// The last URL of the chain (`j` its facts), unless it is a tracker whose payload cannot be

@@ -84,7 +84,7 @@ fn scan(html: &str, scope: Scope, state: &RefCell<State>, depth: u8) -> Result<(
     let result = {
         let settings = Settings::new()
             .append_element_content_handler(element!("*", |el| {
-                on_element(el, scope, &mut state.borrow_mut());
+                on_element(el, html, scope, &mut state.borrow_mut());
                 Ok(())
             }))
             .append_element_content_handler(text!("style", |t| {
@@ -150,16 +150,54 @@ fn conditional_body(comment: &str) -> Option<(usize, &str)> {
     (!body.trim().is_empty()).then_some((open, body))
 }
 
-fn on_element(el: &mut Element<'_, '_>, scope: Scope, st: &mut State) {
+/// The URL-bearing attribute names, as the match in [`on_element`] spells them.
+const URL_ATTRIBUTES: [&str; 13] = [
+    "href",
+    "src",
+    "lowsrc",
+    "dynsrc",
+    "srcset",
+    "background",
+    "poster",
+    "data",
+    "action",
+    "action-xhr",
+    "formaction",
+    "style",
+    "content",
+];
+
+/// The canonical name of `attr` if it may carry a URL. The name is read in place from `html`
+/// (no allocation: most attributes of a mail — `class`, `align`, `width` — carry none).
+fn url_attribute(attr: &lol_html::html_content::Attribute<'_>, html: &str) -> Option<&'static str> {
+    let in_place = attr.name_source_location().and_then(|l| html.get(l.bytes()));
+    let owned;
+    let name = match in_place {
+        Some(n) => n,
+        None => {
+            owned = attr.name();
+            owned.as_str()
+        }
+    };
+    URL_ATTRIBUTES.iter().copied().find(|a| a.eq_ignore_ascii_case(name))
+}
+
+fn on_element(el: &mut Element<'_, '_>, html: &str, scope: Scope, st: &mut State) {
+    if el.attributes().is_empty() {
+        if el.tag_name() == "a" {
+            st.anchor = None;
+        }
+        return;
+    }
     let tag = el.tag_name();
     let el_offset = scope.offset + el.source_location().bytes().start;
     let vml = tag.starts_with("v:") || tag.starts_with("o:");
     if tag == "a" {
         st.anchor = None;
     }
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen: Vec<&'static str> = Vec::new();
     for attr in el.attributes() {
-        let name = attr.name();
+        let Some(name) = url_attribute(attr, html) else { continue };
         if seen.contains(&name) {
             continue; // a repeated attribute: HTML keeps the first
         }
@@ -170,7 +208,7 @@ fn on_element(el: &mut Element<'_, '_>, scope: Scope, st: &mut State) {
         let exact = value.len() == raw.len();
         let inner = |i: usize| if exact { at + i } else { at };
         let tag_s = tag.as_str();
-        match name.as_str() {
+        match name {
             "href" => {
                 let kind = match tag_s {
                     "a" => Kind::Anchor,
@@ -199,12 +237,7 @@ fn on_element(el: &mut Element<'_, '_>, scope: Scope, st: &mut State) {
                     seen.push(name);
                     continue;
                 };
-                let attr_name = match name.as_str() {
-                    "src" => "src",
-                    "lowsrc" => "lowsrc",
-                    _ => "dynsrc",
-                };
-                push(st, scope, at, &value, kind, tag_s, attr_name, pixel);
+                push(st, scope, at, &value, kind, tag_s, name, pixel);
             }
             "srcset" => {
                 for (i, url) in srcset::candidates(&value) {
@@ -221,8 +254,7 @@ fn on_element(el: &mut Element<'_, '_>, scope: Scope, st: &mut State) {
                 push(st, scope, at, &value, Kind::Media, tag_s, "data", false);
             }
             "action" | "action-xhr" if tag_s == "form" => {
-                let attr_name = if name == "action" { "action" } else { "action-xhr" };
-                push(st, scope, at, &value, Kind::Form, tag_s, attr_name, false);
+                push(st, scope, at, &value, Kind::Form, tag_s, name, false);
             }
             "formaction" => {
                 push(st, scope, at, &value, Kind::Form, tag_s, "formaction", false);

@@ -81,7 +81,8 @@ fn malformed(l: &AuditedLink, out: &mut Vec<Finding>) {
     if may_hold_a_tag(url) && MERGE_TAG.is_match(url) {
         return; // LA103 says why
     }
-    let lower = url.to_ascii_lowercase();
+    // Every test below looks at the scheme or at most the first few bytes: lower-case only those.
+    let lower = url.get(..16).unwrap_or(url).to_ascii_lowercase();
     let mut severity = LA104.severity;
     let why = if lower.starts_with("javascript:") || lower.starts_with("vbscript:") {
         Some("a script URL, which email clients do not run".to_string())
@@ -89,7 +90,7 @@ fn malformed(l: &AuditedLink, out: &mut Vec<Finding>) {
         // Browsers encode them, but some clients cut the link at the first space.
         severity = crate::finding::Severity::Warning;
         Some("it contains spaces".to_string())
-    } else if (lower.starts_with("http:") || lower.starts_with("https:")) && !lower.contains("://") {
+    } else if (lower.starts_with("http:") || lower.starts_with("https:")) && !url.contains("://") {
         Some("the scheme is missing its `//`".to_string())
     } else if lower.starts_with("http://http") || lower.starts_with("https://http") {
         Some("the scheme is doubled".to_string())
@@ -107,7 +108,7 @@ fn malformed(l: &AuditedLink, out: &mut Vec<Finding>) {
         && !matches!(l.raw.kind, Kind::Css | Kind::Link | Kind::Script)
     {
         Some("it is a relative URL, and an email has no page address to resolve it against".to_string())
-    } else if crate::unwrap::codec::is_web_url(url) && url::Url::parse(url).is_err() {
+    } else if crate::unwrap::codec::is_web_url(url) && !parses(l) {
         Some("it is not a valid URL".to_string())
     } else {
         None
@@ -120,6 +121,14 @@ fn malformed(l: &AuditedLink, out: &mut Vec<Finding>) {
             format!("malformed link: {why}"),
             Some("Write the full https:// URL in the template".into()),
         ));
+    }
+}
+
+/// The link's URL parses: the unwrapping already tried (its first fact), else parse it here.
+fn parses(l: &AuditedLink) -> bool {
+    match l.unwrapped.facts.first() {
+        Some(facts) => facts.is_some(),
+        None => url::Url::parse(&l.raw.url).is_ok(),
     }
 }
 
