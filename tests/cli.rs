@@ -386,3 +386,36 @@ fn every_rule_fixture_raises_its_rule() {
     // LA001 has its fixture among the inputs.
     linkaudit().arg("fixtures/input/not-an-email.html").assert().code(2);
 }
+
+#[test]
+fn an_mbox_is_streamed_with_the_same_reports_as_in_memory() {
+    // 150 messages: more than one parallel chunk, from every fixture shape.
+    let one = fs::read("fixtures/input/two-messages.mbox").unwrap();
+    let mut mbox = Vec::new();
+    for _ in 0..75 {
+        mbox.extend_from_slice(&one);
+        mbox.extend_from_slice(b"\n");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.mbox");
+    fs::write(&path, &mbox).unwrap();
+    let name = path.display().to_string();
+
+    let opts = linkaudit::Options::expecting(["track.example.com"]);
+    let in_memory = linkaudit::audit_all(&name, &mbox, &opts).unwrap();
+    assert_eq!(in_memory.len(), 150);
+    let expected = serde_json::to_value(linkaudit::report::Report::new(in_memory, Vec::new())).unwrap();
+
+    let (v, _) = json_of(&[&name, "--expect", "track.example.com", "-j", "2"]);
+    assert_eq!(v, expected);
+
+    let out = linkaudit()
+        .args(["-", "--format", "json", "--expect", "track.example.com"])
+        .write_stdin(mbox)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let indexes: Vec<u64> =
+        v["messages"].as_array().unwrap().iter().map(|m| m["index"].as_u64().unwrap()).collect();
+    assert_eq!(indexes, (0..150).collect::<Vec<u64>>());
+}

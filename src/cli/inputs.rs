@@ -1,7 +1,7 @@
 //! CLI: turning PATH arguments into inputs — files, folders walked for messages, stdin.
 
 use std::fs;
-use std::io::{self, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 /// One input to audit.
@@ -21,16 +21,25 @@ impl Input {
         }
     }
 
-    /// Reads the whole input.
-    pub fn read(&self) -> io::Result<Vec<u8>> {
-        match self {
-            Input::File(p) => fs::read(p),
-            Input::Stdin => {
-                let mut buf = Vec::new();
-                io::stdin().lock().read_to_end(&mut buf)?;
-                Ok(buf)
-            }
+    /// Opens the input for buffered reading.
+    pub fn open(&self) -> io::Result<Box<dyn BufRead>> {
+        Ok(match self {
+            Input::File(p) => Box::new(BufReader::with_capacity(1 << 16, fs::File::open(p)?)),
+            Input::Stdin => Box::new(io::stdin().lock()),
+        })
+    }
+
+    /// Reads the input, unless it is an mbox (it starts with a `From ` line), which is left
+    /// unread for [`Input::open`] to stream message by message. At most `limit` bytes are kept:
+    /// the audit reports a longer input as cut, and memory stays bounded whatever the file.
+    pub fn read_unless_mbox(&self, limit: usize) -> io::Result<Option<Vec<u8>>> {
+        let mut reader = self.open()?;
+        if reader.fill_buf()?.starts_with(b"From ") {
+            return Ok(None);
         }
+        let mut buf = Vec::new();
+        reader.take(limit as u64).read_to_end(&mut buf)?;
+        Ok(Some(buf))
     }
 }
 

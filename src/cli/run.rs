@@ -1,10 +1,13 @@
 //! CLI: the audit command — config, inputs, a parallel batch (rayon, in chunks so output streams
 //! in input order and memory stays bounded), rendering, exit code.
 
+use std::borrow::Cow;
 use std::io::IsTerminal;
 use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use linkaudit::input::mbox::MboxReader;
+use linkaudit::input::{Container, InputError, RawMessage};
 use linkaudit::report::{self, InputFailure, MessageReport, Report, Summary};
 use linkaudit::rules::batch::BatchIndex;
 use linkaudit::{Limits, Options, Severity};
@@ -57,25 +60,102 @@ pub fn run(args: &AuditArgs) -> Exit {
         sink.failure(source, message);
     }
     for chunk in inputs.chunks(CHUNK) {
-        let results: Vec<(String, Result<Vec<MessageReport>, String>)> =
+        let results: Vec<(String, Audited)> =
             pool.install(|| chunk.par_iter().map(|input| audit_input(input, &opts)).collect());
-        for (source, result) in results {
-            match result {
-                Ok(reports) => {
-                    for m in reports {
-                        if let Err(code) = sink.message(m) {
-                            progress.finish_and_clear();
-                            return code;
-                        }
-                    }
+        for ((source, result), input) in results.into_iter().zip(chunk) {
+            let emitted = match result {
+                Audited::Reports(reports) => reports.into_iter().try_for_each(|m| sink.message(m)),
+                Audited::Failed(message) => {
+                    sink.failure(source, message);
+                    Ok(())
                 }
-                Err(message) => sink.failure(source, message),
+                Audited::Mbox => stream_mbox(input, &source, &opts, &pool, &mut sink),
+            };
+            if let Err(code) = emitted {
+                progress.finish_and_clear();
+                return code;
             }
             progress.inc(1);
         }
     }
     progress.finish_and_clear();
     sink.finish()
+}
+
+/// What a worker made of one input.
+enum Audited {
+    Reports(Vec<MessageReport>),
+    Failed(String),
+    /// An mbox: streamed by the main loop with [`stream_mbox`], in order.
+    Mbox,
+}
+
+/// Audits the messages of an mbox as they are read, `CHUNK` at a time in parallel: memory holds
+/// one chunk of messages whatever the size of the file, and reports keep the file's order.
+fn stream_mbox(
+    input: &Input,
+    source: &str,
+    opts: &Options,
+    pool: &rayon::ThreadPool,
+    sink: &mut Sink,
+) -> Result<(), Exit> {
+    let reader = match input.open() {
+        Ok(r) => r,
+        Err(e) => {
+            sink.failure(source.to_string(), read_error(&e));
+            return Ok(());
+        }
+    };
+    let mut messages = MboxReader::new(reader).with_cap(opts.limits.max_input_bytes.saturating_add(1));
+    let mut index = 0;
+    loop {
+        let mut batch = Vec::with_capacity(CHUNK);
+        let mut failed = None;
+        for m in messages.by_ref() {
+            match m {
+                Ok(m) => batch.push(m),
+                Err(e) => {
+                    failed = Some(read_error(&e));
+                    break;
+                }
+            }
+            if batch.len() == CHUNK {
+                break;
+            }
+        }
+        if batch.is_empty() && failed.is_none() {
+            if index == 0 {
+                let why = InputError::NotAnEmail("an mbox \"From \" line with no message after it".into());
+                sink.failure(source.to_string(), why.to_string());
+            }
+            return Ok(());
+        }
+        let first = index;
+        index += batch.len();
+        let reports: Vec<MessageReport> = pool.install(|| {
+            batch
+                .into_par_iter()
+                .enumerate()
+                .map(|(i, m)| {
+                    let raw = RawMessage {
+                        index: first + i,
+                        bytes: Cow::Owned(m.bytes),
+                        container: Container::Mbox,
+                        show_original: None,
+                        line_offset: m.line_offset,
+                    };
+                    linkaudit::audit_message(source, &raw, opts)
+                })
+                .collect()
+        });
+        for m in reports {
+            sink.message(m)?;
+        }
+        if let Some(message) = failed {
+            sink.failure(source.to_string(), message);
+            return Ok(());
+        }
+    }
 }
 
 /// The failure threshold: the flag, else the config's, else error.
@@ -99,11 +179,16 @@ pub(crate) fn config_fail_on(config: &Config) -> Option<FailOn> {
     }
 }
 
-fn audit_input(input: &Input, opts: &Options) -> (String, Result<Vec<MessageReport>, String>) {
+fn audit_input(input: &Input, opts: &Options) -> (String, Audited) {
     let name = input.name();
-    let result = match input.read() {
-        Ok(bytes) => linkaudit::audit_all(&name, &bytes, opts).map_err(|e| e.to_string()),
-        Err(e) => Err(read_error(&e)),
+    // One byte over the limit is enough for the audit to report the input as cut.
+    let result = match input.read_unless_mbox(opts.limits.max_input_bytes.saturating_add(1)) {
+        Ok(Some(bytes)) => match linkaudit::audit_all(&name, &bytes, opts) {
+            Ok(reports) => Audited::Reports(reports),
+            Err(e) => Audited::Failed(e.to_string()),
+        },
+        Ok(None) => Audited::Mbox,
+        Err(e) => Audited::Failed(read_error(&e)),
     };
     (name, result)
 }

@@ -38,23 +38,70 @@ pub fn split_with_offsets(bytes: &[u8]) -> Vec<(usize, Cow<'_, [u8]>)> {
     out
 }
 
+/// One message streamed by [`MboxReader`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MboxMessage {
+    /// The message (separator removed, `>From ` quoting undone), at most the reader's cap.
+    pub bytes: Vec<u8>,
+    /// Lines of the file before the message's first line.
+    pub line_offset: u32,
+    /// The message was longer than the cap and was cut.
+    pub cut: bool,
+}
+
 /// Streams the messages of an mbox from a reader, holding one message in memory at a time.
 pub struct MboxReader<R> {
     reader: R,
     pending: Vec<u8>,
     started: bool,
     done: bool,
+    /// Lines read so far.
+    lines: u32,
+    /// Line offset of the message being read.
+    start_line: u32,
+    /// Bytes kept per message; the rest of a longer message is read and dropped.
+    cap: usize,
+    cut: bool,
 }
 
 impl<R: BufRead> MboxReader<R> {
     /// Reads messages from `reader`, which must start at an mbox `From ` line.
     pub fn new(reader: R) -> Self {
-        MboxReader { reader, pending: Vec::new(), started: false, done: false }
+        MboxReader {
+            reader,
+            pending: Vec::new(),
+            started: false,
+            done: false,
+            lines: 0,
+            start_line: 0,
+            cap: usize::MAX,
+            cut: false,
+        }
+    }
+
+    /// Keeps at most `cap` bytes of each message, so one huge message cannot exhaust memory.
+    pub fn with_cap(mut self, cap: usize) -> Self {
+        self.cap = cap;
+        self
+    }
+
+    /// The message read so far, if it is one (not only whitespace).
+    fn take(&mut self) -> Option<MboxMessage> {
+        let msg = std::mem::take(&mut self.pending);
+        let cut = std::mem::replace(&mut self.cut, false);
+        (!msg.iter().all(u8::is_ascii_whitespace)).then(|| MboxMessage {
+            bytes: match unescape(&msg) {
+                Cow::Borrowed(_) => msg,
+                Cow::Owned(o) => o,
+            },
+            line_offset: self.start_line,
+            cut,
+        })
     }
 }
 
 impl<R: BufRead> Iterator for MboxReader<R> {
-    type Item = io::Result<Vec<u8>>;
+    type Item = io::Result<MboxMessage>;
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.done {
@@ -70,22 +117,24 @@ impl<R: BufRead> Iterator for MboxReader<R> {
                 }
                 Ok(0) => {
                     self.done = true;
-                    let msg = std::mem::take(&mut self.pending);
-                    if self.started && !msg.iter().all(u8::is_ascii_whitespace) {
-                        return Some(Ok(unescape(&msg).into_owned()));
-                    }
-                    return None;
+                    return if self.started { self.take().map(Ok) } else { None };
                 }
                 Ok(_) => {}
             }
+            self.lines = self.lines.saturating_add(1);
             if is_separator(&line, !self.started) {
                 let was_started = std::mem::replace(&mut self.started, true);
-                let msg = std::mem::take(&mut self.pending);
-                if was_started && !msg.iter().all(u8::is_ascii_whitespace) {
-                    return Some(Ok(unescape(&msg).into_owned()));
+                let found = if was_started { self.take() } else { None };
+                self.start_line = self.lines;
+                if let Some(m) = found {
+                    return Some(Ok(m));
                 }
             } else if self.started {
-                self.pending.extend_from_slice(&line);
+                let room = self.cap.saturating_sub(self.pending.len());
+                if line.len() > room {
+                    self.cut = true;
+                }
+                self.pending.extend_from_slice(&line[..line.len().min(room)]);
             }
         }
     }
@@ -140,8 +189,24 @@ Subject: two\n\nFrom here on, text\n";
 
     #[test]
     fn the_reader_agrees_with_the_slice_splitter() {
-        let streamed: Vec<Vec<u8>> = MboxReader::new(io::Cursor::new(MBOX)).map(|m| m.unwrap()).collect();
-        let sliced: Vec<Vec<u8>> = split_slice(MBOX).into_iter().map(|c| c.into_owned()).collect();
+        let streamed: Vec<(usize, Vec<u8>)> = MboxReader::new(io::Cursor::new(MBOX))
+            .map(|m| m.unwrap())
+            .map(|m| (m.line_offset as usize, m.bytes))
+            .collect();
+        let sliced: Vec<(usize, Vec<u8>)> = split_with_offsets(MBOX)
+            .into_iter()
+            .map(|(at, m)| (memchr::memchr_iter(b'\n', &MBOX[..at]).count(), m.into_owned()))
+            .collect();
         assert_eq!(streamed, sliced);
+    }
+
+    #[test]
+    fn the_reader_cuts_a_message_at_its_cap_and_goes_on() {
+        let got: Vec<MboxMessage> =
+            MboxReader::new(io::Cursor::new(MBOX)).with_cap(10).map(|m| m.unwrap()).collect();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].bytes, b"Subject: o");
+        assert!(got[0].cut && got[1].cut);
+        assert_eq!(got[1].line_offset, 7);
     }
 }
