@@ -65,8 +65,7 @@ pub fn audit_message(source: &str, msg: &RawMessage<'_>, opts: &Options) -> Mess
         })
         .collect();
     links.sort_by(|a, b| {
-        crate::report::part_key(Some(&a.raw.part))
-            .cmp(&crate::report::part_key(Some(&b.raw.part)))
+        crate::report::cmp_parts(Some(&a.raw.part), Some(&b.raw.part))
             .then(a.raw.line.cmp(&b.raw.line))
             .then(a.raw.column.cmp(&b.raw.column))
     });

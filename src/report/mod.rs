@@ -135,12 +135,13 @@ pub struct MessageReport {
     pub findings: Vec<Finding>,
 }
 
-/// Sort key of a part path: `header` before numbered sections, numbers compared as numbers.
-pub fn part_key(part: Option<&String>) -> Vec<u32> {
-    match part {
-        None => Vec::new(),
-        Some(p) => p.split('.').map(|c| c.parse::<u32>().map_or(0, |n| n.saturating_add(1))).collect(),
+/// Order of part paths: `header` before numbered sections, numbers compared as numbers, no
+/// path first. Allocation-free: it runs inside sorts of every link and finding.
+pub fn cmp_parts(a: Option<&str>, b: Option<&str>) -> std::cmp::Ordering {
+    fn key(p: Option<&str>) -> impl Iterator<Item = u32> + '_ {
+        p.into_iter().flat_map(|p| p.split('.')).map(|c| c.parse::<u32>().map_or(0, |n| n.saturating_add(1)))
     }
+    key(a).cmp(key(b))
 }
 
 impl MessageReport {
@@ -236,8 +237,7 @@ impl MessageReport {
     /// Puts findings in the contract's order: part, line, column, code.
     pub fn sort_findings(&mut self) {
         self.findings.sort_by(|a, b| {
-            part_key(a.part.as_ref())
-                .cmp(&part_key(b.part.as_ref()))
+            cmp_parts(a.part.as_deref(), b.part.as_deref())
                 .then(a.line.cmp(&b.line))
                 .then(a.column.cmp(&b.column))
                 .then(a.code.cmp(b.code))
@@ -416,12 +416,13 @@ impl Report {
 
 #[cfg(test)]
 mod tests {
-    use super::part_key;
+    use super::cmp_parts;
 
     #[test]
     fn part_order() {
         let mut parts = vec!["2", "10", "1.2", "header", "2.header", "1", "2.1"];
-        parts.sort_by_key(|p| part_key(Some(&p.to_string())));
+        parts.sort_by(|a, b| cmp_parts(Some(a), Some(b)));
+        assert_eq!(cmp_parts(None, Some("header")), std::cmp::Ordering::Less);
         assert_eq!(parts, ["header", "1", "1.2", "2", "2.header", "2.1", "10"]);
     }
 }
