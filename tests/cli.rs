@@ -419,3 +419,22 @@ fn an_mbox_is_streamed_with_the_same_reports_as_in_memory() {
         v["messages"].as_array().unwrap().iter().map(|m| m["index"].as_u64().unwrap()).collect();
     assert_eq!(indexes, (0..150).collect::<Vec<u64>>());
 }
+
+#[test]
+fn every_limit_has_a_flag_and_is_reported() {
+    let f = "fixtures/quickstart/newsletter.eml";
+    for (flag, limit) in [
+        ("--max-part-mb", "part size"),
+        ("--max-links", "links"),
+        ("--max-parts", "parts"),
+        ("--max-depth", "depth"),
+    ] {
+        let (v, _) = json_of(&[f, flag, "0", "--fail-on", "never"]);
+        let hit = v["messages"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["code"] == "LA004" && x["message"].as_str().unwrap().contains(limit));
+        assert!(hit, "{flag} 0 gives an LA004 about {limit}: {v:#}");
+    }
+}

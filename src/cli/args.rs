@@ -131,6 +131,10 @@ pub struct CommonArgs {
     #[arg(long, value_name = "N")]
     pub max_parts: Option<usize>,
 
+    /// Largest decoded text part scanned for links, in MiB [default: 32].
+    #[arg(long, value_name = "MIB")]
+    pub max_part_mb: Option<usize>,
+
     /// Most links reported per message [default: 50000].
     #[arg(long, value_name = "N")]
     pub max_links: Option<usize>,
