@@ -7,6 +7,7 @@
 //! as fragments — every HTML parser misses their VML buttons otherwise. Attribute values arrive
 //! raw from lol_html, so entities are decoded here.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use lol_html::html_content::Element;
@@ -182,14 +183,42 @@ fn url_attribute(attr: &lol_html::html_content::Attribute<'_>, html: &str) -> Op
     URL_ATTRIBUTES.iter().copied().find(|a| a.eq_ignore_ascii_case(name))
 }
 
+/// The element's tag name, lower-cased, read in place from `html` when it is already lower case.
+fn tag_name<'h>(el: &Element<'_, '_>, html: &'h str) -> Cow<'h, str> {
+    let start = el.source_location().bytes().start + 1;
+    let in_place = html.get(start..).map(|rest| {
+        let end = rest.find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>').unwrap_or(rest.len());
+        &rest[..end]
+    });
+    match in_place {
+        Some(t) if !t.is_empty() && !t.bytes().any(|b| b.is_ascii_uppercase()) => Cow::Borrowed(t),
+        _ => Cow::Owned(el.tag_name()),
+    }
+}
+
+/// Whether attribute `name` of `tag` can hold a URL at all, judged before its value is copied:
+/// most `style` attributes of a mail have no `url(`, and `data`/`action`/`content` count only
+/// on their own elements. `raw` is the undecoded value when lol_html can show it in place.
+fn worth_reading(name: &str, tag: &str, raw: Option<&str>) -> bool {
+    match name {
+        "style" => raw.is_none_or(|r| {
+            r.contains('&') || r.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"url"))
+        }),
+        "data" => tag == "object",
+        "action" | "action-xhr" => tag == "form",
+        "content" => tag == "meta",
+        _ => true,
+    }
+}
+
 fn on_element(el: &mut Element<'_, '_>, html: &str, scope: Scope, st: &mut State) {
     if el.attributes().is_empty() {
-        if el.tag_name() == "a" {
+        if tag_name(el, html) == "a" {
             st.anchor = None;
         }
         return;
     }
-    let tag = el.tag_name();
+    let tag = tag_name(el, html);
     let el_offset = scope.offset + el.source_location().bytes().start;
     let vml = tag.starts_with("v:") || tag.starts_with("o:");
     if tag == "a" {
@@ -201,13 +230,18 @@ fn on_element(el: &mut Element<'_, '_>, html: &str, scope: Scope, st: &mut State
         if seen.contains(&name) {
             continue; // a repeated attribute: HTML keeps the first
         }
+        let value_at = attr.value_source_location();
+        if !worth_reading(name, &tag, value_at.as_ref().and_then(|l| html.get(l.bytes()))) {
+            seen.push(name);
+            continue;
+        }
         let raw = attr.value();
-        let at = attr.value_source_location().map_or(el_offset, |l| scope.offset + l.bytes().start);
+        let at = value_at.map_or(el_offset, |l| scope.offset + l.bytes().start);
         let value = entities::decode(&raw);
         // Offsets inside the value are exact only when decoding changed nothing.
         let exact = value.len() == raw.len();
         let inner = |i: usize| if exact { at + i } else { at };
-        let tag_s = tag.as_str();
+        let tag_s: &str = &tag;
         match name {
             "href" => {
                 let kind = match tag_s {
@@ -469,6 +503,25 @@ mod tests {
             annotate(html),
             r#"<A HREF="|https://x.example/a|">a</A><a href=|https://x.example/b?x=1|>b</a><a href='|https://x.example/c|'>c</a>"#
         );
+    }
+
+    #[test]
+    fn upper_case_markup_and_prefiltered_attributes() {
+        let html = r#"<TABLE><TR><TD STYLE="color:red" Background="https://x.example/td.png">
+<DIV Style="BACKGROUND:URL(https://x.example/upper.png)"></DIV>
+<div style="background:u&#114;l(https://x.example/entity.png)"></div>
+<P CONTENT="https://x.example/not-meta" DATA="https://x.example/not-object"></P>
+<A HREF="https://x.example/a">shop</A><IMG SRC="https://x.example/i.png"></TD></TR></TABLE>"#;
+        let got: Vec<(String, &str)> = links(html).into_iter().map(|l| (l.url, l.kind.as_str())).collect();
+        let want = [
+            ("https://x.example/td.png", "background"),
+            ("https://x.example/upper.png", "css"),
+            ("https://x.example/entity.png", "css"),
+            ("https://x.example/a", "anchor"),
+            ("https://x.example/i.png", "image"),
+        ];
+        let want: Vec<(String, &str)> = want.iter().map(|(u, k)| (u.to_string(), *k)).collect();
+        assert_eq!(got, want);
     }
 
     #[test]
