@@ -201,8 +201,9 @@ fn tag_name<'h>(el: &Element<'_, '_>, html: &'h str) -> Cow<'h, str> {
 /// on their own elements. `raw` is the undecoded value when lol_html can show it in place.
 fn worth_reading(name: &str, tag: &str, raw: Option<&str>) -> bool {
     match name {
+        // Exactly what the CSS scanner looks for (`url(`, `@import`), or an entity hiding it.
         "style" => raw.is_none_or(|r| {
-            r.contains('&') || r.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"url"))
+            r.contains(['&', '@']) || r.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"url"))
         }),
         "data" => tag == "object",
         "action" | "action-xhr" => tag == "form",
