@@ -17,6 +17,7 @@ use serde::Serialize;
 use url::Url;
 
 use crate::extract::{Kind, RawLink};
+use crate::unwrap::codec::{contains_ignore_case, starts_with_ignore_case};
 use crate::unwrap::{parse_web, Unwrapped};
 pub use catalog::{Catalog, EspId, HostRole, Shape};
 
@@ -114,8 +115,7 @@ struct Judged<'a> {
 }
 
 fn judge(url: &str) -> Judged<'static> {
-    let lower = url.get(..7).unwrap_or(url).to_ascii_lowercase();
-    if lower.starts_with("mailto:") {
+    if starts_with_ignore_case(url, "mailto:") {
         let addr = &url[7..];
         let addr = &addr[..addr.find('?').unwrap_or(addr.len())];
         let host = addr.rsplit('@').next().filter(|_| addr.contains('@'));
@@ -130,7 +130,7 @@ fn judge(url: &str) -> Judged<'static> {
     // insecure: the sender did not write `http:`.
     let (parsed, written_scheme) = match parse_web(url) {
         Some(u) => (Some(u), true),
-        None if lower.starts_with("www.") => (Url::parse(&format!("http://{url}")).ok(), false),
+        None if starts_with_ignore_case(url, "www.") => (Url::parse(&format!("http://{url}")).ok(), false),
         None if url.starts_with("//") => (Url::parse(&format!("https:{url}")).ok(), false),
         None => (None, false),
     };
@@ -255,19 +255,13 @@ fn role_of(raw: &RawLink, shape: Option<Shape>, j: &Judged) -> Role {
     if !clickable {
         return Role::Asset;
     }
-    let unsubscribe_text = raw.text.as_deref().is_some_and(contains_unsubscribe);
-    let unsubscribe_path = !j.mailto && contains_unsubscribe(&j.path_query);
+    let unsubscribe_text = raw.text.as_deref().is_some_and(|t| contains_ignore_case(t, "unsubscribe"));
+    let unsubscribe_path = !j.mailto && contains_ignore_case(&j.path_query, "unsubscribe");
     if unsubscribe_text || unsubscribe_path {
         Role::Unsubscribe
     } else {
         Role::Click
     }
-}
-
-/// `text` contains "unsubscribe" in any ASCII case (no allocation: runs once per link).
-fn contains_unsubscribe(text: &str) -> bool {
-    const WORD: &[u8] = b"unsubscribe";
-    text.as_bytes().windows(WORD.len()).any(|w| w.eq_ignore_ascii_case(WORD))
 }
 
 /// The last URL of the chain (`j` its facts), unless it is a tracker whose payload cannot be

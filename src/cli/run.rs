@@ -216,17 +216,12 @@ pub(crate) fn options(args: &CommonArgs, config: &Config) -> Result<Options, Str
     let mut opts = Options::expecting(expect);
     let d = Limits::default();
     let l = &config.limits;
+    let mib = |m: usize| m.saturating_mul(1024 * 1024);
     opts.limits = Limits {
-        max_input_bytes: args
-            .max_input_mb
-            .or(l.max_input_mb)
-            .map_or(d.max_input_bytes, |m| m.saturating_mul(1024 * 1024)),
+        max_input_bytes: args.max_input_mb.or(l.max_input_mb).map_or(d.max_input_bytes, mib),
         max_depth: args.max_depth.or(l.max_depth).unwrap_or(d.max_depth),
         max_parts: args.max_parts.or(l.max_parts).unwrap_or(d.max_parts),
-        max_part_bytes: args
-            .max_part_mb
-            .or(l.max_part_mb)
-            .map_or(d.max_part_bytes, |m| m.saturating_mul(1024 * 1024)),
+        max_part_bytes: args.max_part_mb.or(l.max_part_mb).map_or(d.max_part_bytes, mib),
         max_links: args.max_links.or(l.max_links).unwrap_or(d.max_links),
         max_unwrap_depth: args.max_unwrap_depth.or(l.max_unwrap_depth).unwrap_or(d.max_unwrap_depth),
     };

@@ -17,6 +17,7 @@ use url::Url;
 use super::span::Cursor;
 use super::{clean_url, css, entities, srcset, Kind, RawLink};
 use crate::message::{Part, PartKind};
+use crate::unwrap::codec::contains_ignore_case;
 
 /// Longest anchor text kept, in characters.
 const MAX_TEXT: usize = 200;
@@ -202,9 +203,7 @@ fn tag_name<'h>(el: &Element<'_, '_>, html: &'h str) -> Cow<'h, str> {
 fn worth_reading(name: &str, tag: &str, raw: Option<&str>) -> bool {
     match name {
         // Exactly what the CSS scanner looks for (`url(`, `@import`), or an entity hiding it.
-        "style" => raw.is_none_or(|r| {
-            r.contains(['&', '@']) || r.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"url"))
-        }),
+        "style" => raw.is_none_or(|r| r.contains(['&', '@']) || contains_ignore_case(r, "url")),
         "data" => tag == "object",
         "action" | "action-xhr" => tag == "form",
         "content" => tag == "meta",

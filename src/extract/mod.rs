@@ -156,6 +156,21 @@ pub fn extract(msg: &ParsedMessage) -> Extracted {
     out
 }
 
+/// URL schemes that load or dial nothing a campaign tracks: not reported as links.
+const NOT_LINKS: &[&str] = &[
+    "cid",
+    "mid",
+    "data",
+    "about",
+    "tel",
+    "sms",
+    "callto",
+    "skype",
+    "fax",
+    "blob",
+    "x-apple-data-detectors",
+];
+
 /// Cleans an attribute or text URL: trims ASCII whitespace and drops tabs and line breaks, as
 /// browsers do. Returns `None` for things that are not links to audit (fragments, `cid:`,
 /// `data:`, `tel:` …). `javascript:` is kept: rule LA104 reports it.
@@ -174,24 +189,12 @@ pub(crate) fn clean_url(raw: &str) -> Option<String> {
         if !scheme.is_empty()
             && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
         {
-            let scheme = scheme.to_ascii_lowercase();
-            if scheme == "mailto" && url[colon + 1..].split('?').next().is_none_or(|a| a.trim().is_empty()) {
+            if scheme.eq_ignore_ascii_case("mailto")
+                && url[colon + 1..].split('?').next().is_none_or(|a| a.trim().is_empty())
+            {
                 return None; // `mailto:` with no address
             }
-            if matches!(
-                scheme.as_str(),
-                "cid"
-                    | "mid"
-                    | "data"
-                    | "about"
-                    | "tel"
-                    | "sms"
-                    | "callto"
-                    | "skype"
-                    | "fax"
-                    | "blob"
-                    | "x-apple-data-detectors"
-            ) {
+            if NOT_LINKS.iter().any(|s| scheme.eq_ignore_ascii_case(s)) {
                 return None;
             }
         }

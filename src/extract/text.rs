@@ -8,6 +8,7 @@ use linkify::{LinkFinder, LinkKind};
 use super::span::Cursor;
 use super::{clean_url, Kind, RawLink};
 use crate::message::Part;
+use crate::unwrap::codec::{is_web_url, starts_with_ignore_case};
 
 static FINDER: LazyLock<LinkFinder> = LazyLock::new(|| {
     let mut f = LinkFinder::new();
@@ -61,8 +62,7 @@ fn web_scheme_at(s: &str) -> Option<usize> {
 /// http(s) URLs, and scheme-less ones only when they start with `www.` (a bare `Example.com`
 /// in running text is a name, not a link).
 fn wanted(s: &str) -> bool {
-    let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
-    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.")
+    is_web_url(s) || starts_with_ignore_case(s, "www.")
 }
 
 #[cfg(test)]

@@ -257,11 +257,17 @@ impl MessageReport {
 
     /// The source as text formats show it: `file.mbox#3` for mbox messages after the first.
     pub fn display_source(&self) -> String {
-        if self.index > 0 {
-            format!("{}#{}", self.source, self.index)
-        } else {
-            self.source.clone()
-        }
+        display_source(&self.source, self.index)
+    }
+}
+
+/// Message `index` of `source` as text formats show it: `file.mbox#3`, or just the file for the
+/// first (or only) message.
+pub fn display_source(source: &str, index: usize) -> String {
+    if index > 0 {
+        format!("{source}#{index}")
+    } else {
+        source.to_string()
     }
 }
 

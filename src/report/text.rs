@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use super::display_source;
 use super::sanitize::terminal;
 use super::{MessageReport, Report};
 use crate::finding::{Finding, Severity};
@@ -72,7 +73,7 @@ pub fn render_tail(report: &Report, color: bool) -> String {
         let _ = writeln!(out, "\n{}", p.bold("Across messages:"));
         let mut hints = Vec::new();
         for b in &report.batch_findings {
-            let _ = writeln!(out, "  {}", terminal(&display(&b.source, b.index)));
+            let _ = writeln!(out, "  {}", terminal(&display_source(&b.source, b.index)));
             finding(&mut out, vec![&b.finding], p, &mut hints);
         }
     }
@@ -95,7 +96,7 @@ pub fn render_tail(report: &Report, color: bool) -> String {
             .map(|w| {
                 format!(
                     "{} ({} error{}, {} warning{})",
-                    terminal(&display(&w.source, w.index)),
+                    terminal(&display_source(&w.source, w.index)),
                     w.errors,
                     plural(w.errors),
                     w.warnings,
@@ -125,14 +126,6 @@ pub fn render_tail(report: &Report, color: bool) -> String {
         },
     );
     out
-}
-
-fn display(source: &str, index: usize) -> String {
-    if index > 0 {
-        format!("{source}#{index}")
-    } else {
-        source.to_string()
-    }
 }
 
 fn plural(n: usize) -> &'static str {

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::{config::two_esps_hint, LA206};
 use crate::classify::{Class, Role};
 use crate::finding::Finding;
-use crate::report::MessageReport;
+use crate::report::{display_source, MessageReport};
 
 /// A finding about one message that only a batch can see.
 #[derive(Debug, Clone, Serialize)]
@@ -84,7 +84,7 @@ impl BatchIndex {
                 let others: Vec<String> = firsts
                     .iter()
                     .filter(|o| o.esp != f.esp)
-                    .map(|o| format!("{} in {}", o.esp, display(&o.source, o.index)))
+                    .map(|o| format!("{} in {}", o.esp, display_source(&o.source, o.index)))
                     .collect();
                 out.push(BatchFinding {
                     source: f.source.clone(),
@@ -110,14 +110,6 @@ impl BatchIndex {
         }
         out.sort_by(|a, b| (&a.source, a.index).cmp(&(&b.source, b.index)));
         out
-    }
-}
-
-fn display(source: &str, index: usize) -> String {
-    if index > 0 {
-        format!("{source}#{index}")
-    } else {
-        source.to_string()
     }
 }
 

@@ -13,6 +13,7 @@ use crate::audit::AuditedLink;
 use crate::classify::{domain, host_of, Role};
 use crate::extract::Kind;
 use crate::finding::Finding;
+use crate::unwrap::codec::starts_with_ignore_case;
 
 /// Merge-tag syntaxes of the common template languages, raw or percent-encoded.
 static MERGE_TAG: LazyLock<Regex> = LazyLock::new(|| {
@@ -245,7 +246,7 @@ fn staging(
     memo: &mut HashMap<String, Option<&'static str>>,
     out: &mut Vec<Finding>,
 ) {
-    if l.raw.kind == Kind::Header && l.raw.url.to_ascii_lowercase().starts_with("mailto:") {
+    if l.raw.kind == Kind::Header && starts_with_ignore_case(&l.raw.url, "mailto:") {
         return;
     }
     let c = &l.classified;
@@ -289,7 +290,7 @@ fn utm(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(host) = l.classified.destination_host.as_deref() else { continue };
         let org = domain::registrable(host).unwrap_or(host).to_string();
         let has_utm = crate::unwrap::codec::raw_query(dest)
-            .is_some_and(|q| q.split('&').any(|p| p.to_ascii_lowercase().starts_with("utm_")));
+            .is_some_and(|q| q.split('&').any(|p| starts_with_ignore_case(p, "utm_")));
         if has_utm && !tagged_orgs.contains(&org) {
             tagged_orgs.push(org.clone());
         }

@@ -9,6 +9,7 @@ use crate::audit::AuditedLink;
 use crate::classify::{expect, Class, HostRole, Role};
 use crate::extract::Kind;
 use crate::finding::{Finding, Severity};
+use crate::unwrap::codec::starts_with_ignore_case;
 
 /// "click-tracked link in the text part", "open-tracking pixel", "Outlook-only VML button link" …
 pub(crate) fn describe(link: &AuditedLink) -> String {
@@ -195,7 +196,7 @@ fn untracked(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         if c.class != Class::Direct
             || c.role != Role::Click
             || !clickable
-            || l.raw.url.to_ascii_lowercase().starts_with("mailto:")
+            || starts_with_ignore_case(&l.raw.url, "mailto:")
         {
             continue;
         }

@@ -67,8 +67,18 @@ pub fn b64_text(s: &str) -> Option<String> {
 
 /// True for an absolute `http://` or `https://` URL (case-insensitive scheme).
 pub fn is_web_url(s: &str) -> bool {
-    let head = s.get(..8).unwrap_or(s).to_ascii_lowercase();
-    head.starts_with("http://") || head.starts_with("https://")
+    starts_with_ignore_case(s, "http://") || starts_with_ignore_case(s, "https://")
+}
+
+/// `haystack` contains `needle` in any ASCII case. Allocation-free, for per-link checks.
+pub fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    let n = needle.as_bytes();
+    n.is_empty() || haystack.as_bytes().windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// `s` starts with `prefix` in any ASCII case. Allocation-free: it runs several times per link.
+pub fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
+    s.as_bytes().get(..prefix.len()).is_some_and(|h| h.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 /// Percent-decodes until the value is an absolute web URL (for double-encoded redirects), at
@@ -102,6 +112,24 @@ pub fn json_str(json: &str, key: &str) -> Option<String> {
 mod tests {
     use super::*;
     use rstest::rstest;
+
+    #[rstest]
+    #[case("HTTPS://x.example", "https://", true)]
+    #[case("mailTo:a@example.com", "mailto:", true)]
+    #[case("http", "http://", false)]
+    #[case("é://", "e://", false)]
+    fn prefix_in_any_case(#[case] s: &str, #[case] prefix: &str, #[case] want: bool) {
+        assert_eq!(starts_with_ignore_case(s, prefix), want);
+    }
+
+    #[rstest]
+    #[case("/Lists/UnSubscribe?id=1", "unsubscribe", true)]
+    #[case("background:URL(x)", "url", true)]
+    #[case("/sub", "unsubscribe", false)]
+    #[case("", "", true)]
+    fn contains_in_any_case(#[case] s: &str, #[case] needle: &str, #[case] want: bool) {
+        assert_eq!(contains_ignore_case(s, needle), want);
+    }
 
     #[test]
     fn raw_parts() {

@@ -2,7 +2,7 @@
 //! `goto`, … — whose value is an absolute http(s) URL after percent-decoding (repeated for
 //! double encoding). Share endpoints (`/sharer`, `/intent/tweet`) and searches are not redirects.
 
-use super::codec::decode_to_web_url;
+use super::codec::{contains_ignore_case, decode_to_web_url};
 use super::{Step, Target};
 
 /// Parameter names tried, most specific first (matched case-insensitively).
@@ -34,8 +34,7 @@ const NAMES: &[&str] = &[
 
 pub(super) fn decode(t: &Target<'_>) -> Option<Step> {
     let query = t.query?;
-    let path = t.path.to_ascii_lowercase();
-    if ["share", "/intent/", "/pin/create", "/search"].iter().any(|p| path.contains(p)) {
+    if ["share", "/intent/", "/pin/create", "/search"].iter().any(|p| contains_ignore_case(t.path, p)) {
         return None;
     }
     let pairs: Vec<(&str, &str)> = query.split('&').filter_map(|p| p.split_once('=')).collect();
