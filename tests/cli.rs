@@ -389,13 +389,20 @@ fn every_rule_fixture_raises_its_rule() {
 
 #[test]
 fn an_mbox_is_streamed_with_the_same_reports_as_in_memory() {
-    // 150 messages: more than one parallel chunk, from every fixture shape.
     let one = fs::read("fixtures/input/two-messages.mbox").unwrap();
-    let mut mbox = Vec::new();
+    // 150 messages: more than one parallel chunk; LF and CRLF line endings.
+    let mut lf = Vec::new();
     for _ in 0..75 {
-        mbox.extend_from_slice(&one);
-        mbox.extend_from_slice(b"\n");
+        lf.extend_from_slice(&one);
+        lf.extend_from_slice(b"\n");
     }
+    let crlf = String::from_utf8(lf.clone()).unwrap().replace('\n', "\r\n").into_bytes();
+    for mbox in [lf, crlf] {
+        streamed_equals_in_memory(mbox);
+    }
+}
+
+fn streamed_equals_in_memory(mbox: Vec<u8>) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.mbox");
     fs::write(&path, &mbox).unwrap();
@@ -437,4 +444,27 @@ fn every_limit_has_a_flag_and_is_reported() {
             .any(|x| x["code"] == "LA004" && x["message"].as_str().unwrap().contains(limit));
         assert!(hit, "{flag} 0 gives an LA004 about {limit}: {v:#}");
     }
+}
+
+#[test]
+fn an_oversized_message_in_a_streamed_mbox_is_cut_and_the_next_one_audited() {
+    let mut mbox =
+        b"From a@example.com Tue Mar  5 10:15:00 2024\nFrom: a@example.com\nSubject: big\n\n".to_vec();
+    for _ in 0..40_000 {
+        mbox.extend_from_slice(b"https://shop.example.com/a-long-path-to-fill-the-message\n");
+    }
+    mbox.extend_from_slice(b"\nFrom b@example.com Tue Mar  5 10:16:00 2024\nFrom: b@example.com\nSubject: small\n\nhttps://shop.example.com/small\n");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.mbox");
+    fs::write(&path, &mbox).unwrap();
+    let (v, _) = json_of(&[&path.display().to_string(), "--max-input-mb", "1", "--max-links", "100000"]);
+    let messages = v["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 2);
+    let cut = messages[0]["findings"].as_array().unwrap();
+    assert!(
+        cut.iter().any(|f| f["code"] == "LA004" && f["message"].as_str().unwrap().contains("input")),
+        "{cut:#?}"
+    );
+    assert_eq!(messages[1]["subject"], "small");
+    assert_eq!(messages[1]["links"][0]["url"], "https://shop.example.com/small");
 }
