@@ -468,3 +468,15 @@ fn an_oversized_message_in_a_streamed_mbox_is_cut_and_the_next_one_audited() {
     assert_eq!(messages[1]["subject"], "small");
     assert_eq!(messages[1]["links"][0]["url"], "https://shop.example.com/small");
 }
+
+#[test]
+fn an_mbox_with_no_message_is_an_input_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.mbox");
+    fs::write(&path, "From a@example.com Tue Mar  5 10:15:00 2024\n\n").unwrap();
+    linkaudit()
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("an mbox \"From \" line with no message after it"));
+}

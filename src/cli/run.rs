@@ -1,13 +1,12 @@
 //! CLI: the audit command — config, inputs, a parallel batch (rayon, in chunks so output streams
 //! in input order and memory stays bounded), rendering, exit code.
 
-use std::borrow::Cow;
 use std::io::IsTerminal;
 use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use linkaudit::input::mbox::MboxReader;
-use linkaudit::input::{Container, InputError, RawMessage};
+use linkaudit::input::InputError;
 use linkaudit::report::{self, InputFailure, MessageReport, Report, Summary};
 use linkaudit::rules::batch::BatchIndex;
 use linkaudit::{Limits, Options, Severity};
@@ -107,7 +106,7 @@ fn stream_mbox(
         }
     };
     let mut messages = MboxReader::new(reader).with_cap(opts.limits.max_input_bytes.saturating_add(1));
-    let mut index = 0;
+    let mut any = false;
     loop {
         let mut batch = Vec::with_capacity(CHUNK);
         let mut failed = None;
@@ -124,30 +123,14 @@ fn stream_mbox(
             }
         }
         if batch.is_empty() && failed.is_none() {
-            if index == 0 {
-                let why = InputError::NotAnEmail("an mbox \"From \" line with no message after it".into());
-                sink.failure(source.to_string(), why.to_string());
+            if !any {
+                sink.failure(source.to_string(), InputError::mbox_without_messages().to_string());
             }
             return Ok(());
         }
-        let first = index;
-        index += batch.len();
-        let reports: Vec<MessageReport> = pool.install(|| {
-            batch
-                .into_par_iter()
-                .enumerate()
-                .map(|(i, m)| {
-                    let raw = RawMessage {
-                        index: first + i,
-                        bytes: Cow::Owned(m.bytes),
-                        container: Container::Mbox,
-                        show_original: None,
-                        line_offset: m.line_offset,
-                    };
-                    linkaudit::audit_message(source, &raw, opts)
-                })
-                .collect()
-        });
+        any = true;
+        let reports: Vec<MessageReport> = pool
+            .install(|| batch.par_iter().map(|raw| linkaudit::audit_message(source, raw, opts)).collect());
         for m in reports {
             sink.message(m)?;
         }

@@ -8,6 +8,8 @@
 use std::borrow::Cow;
 use std::io::{self, BufRead};
 
+use super::{Container, RawMessage};
+
 /// Splits an mbox held in memory into its messages (separator lines removed).
 pub fn split_slice(bytes: &[u8]) -> Vec<Cow<'_, [u8]>> {
     split_with_offsets(bytes).into_iter().map(|(_, m)| m).collect()
@@ -38,30 +40,22 @@ pub fn split_with_offsets(bytes: &[u8]) -> Vec<(usize, Cow<'_, [u8]>)> {
     out
 }
 
-/// One message streamed by [`MboxReader`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MboxMessage {
-    /// The message (separator removed, `>From ` quoting undone), at most the reader's cap.
-    pub bytes: Vec<u8>,
-    /// Lines of the file before the message's first line.
-    pub line_offset: u32,
-    /// The message was longer than the cap and was cut.
-    pub cut: bool,
-}
-
 /// Streams the messages of an mbox from a reader, holding one message in memory at a time.
+/// Each comes out as the [`RawMessage`] that [`super::split`] gives for the same bytes.
 pub struct MboxReader<R> {
     reader: R,
     pending: Vec<u8>,
     started: bool,
     done: bool,
+    /// Messages given out so far.
+    index: usize,
     /// Lines read so far.
     lines: u32,
     /// Line offset of the message being read.
     start_line: u32,
-    /// Bytes kept per message; the rest of a longer message is read and dropped.
+    /// Bytes kept per message; the rest of a longer message is read and dropped, and the audit
+    /// reports the cut when the cap is above its input limit.
     cap: usize,
-    cut: bool,
 }
 
 impl<R: BufRead> MboxReader<R> {
@@ -72,10 +66,10 @@ impl<R: BufRead> MboxReader<R> {
             pending: Vec::new(),
             started: false,
             done: false,
+            index: 0,
             lines: 0,
             start_line: 0,
             cap: usize::MAX,
-            cut: false,
         }
     }
 
@@ -86,22 +80,28 @@ impl<R: BufRead> MboxReader<R> {
     }
 
     /// The message read so far, if it is one (not only whitespace).
-    fn take(&mut self) -> Option<MboxMessage> {
+    fn take(&mut self) -> Option<RawMessage<'static>> {
         let msg = std::mem::take(&mut self.pending);
-        let cut = std::mem::replace(&mut self.cut, false);
-        (!msg.iter().all(u8::is_ascii_whitespace)).then(|| MboxMessage {
-            bytes: match unescape(&msg) {
-                Cow::Borrowed(_) => msg,
-                Cow::Owned(o) => o,
-            },
+        if msg.iter().all(u8::is_ascii_whitespace) {
+            return None;
+        }
+        let bytes = match unescape(&msg) {
+            Cow::Borrowed(_) => msg,
+            Cow::Owned(o) => o,
+        };
+        self.index += 1;
+        Some(RawMessage {
+            index: self.index - 1,
+            bytes: Cow::Owned(bytes),
+            container: Container::Mbox,
+            show_original: None,
             line_offset: self.start_line,
-            cut,
         })
     }
 }
 
 impl<R: BufRead> Iterator for MboxReader<R> {
-    type Item = io::Result<MboxMessage>;
+    type Item = io::Result<RawMessage<'static>>;
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.done {
@@ -131,9 +131,6 @@ impl<R: BufRead> Iterator for MboxReader<R> {
                 }
             } else if self.started {
                 let room = self.cap.saturating_sub(self.pending.len());
-                if line.len() > room {
-                    self.cut = true;
-                }
                 self.pending.extend_from_slice(&line[..line.len().min(room)]);
             }
         }
@@ -191,7 +188,7 @@ Subject: two\n\nFrom here on, text\n";
     fn the_reader_agrees_with_the_slice_splitter() {
         let streamed: Vec<(usize, Vec<u8>)> = MboxReader::new(io::Cursor::new(MBOX))
             .map(|m| m.unwrap())
-            .map(|m| (m.line_offset as usize, m.bytes))
+            .map(|m| (m.line_offset as usize, m.bytes.into_owned()))
             .collect();
         let sliced: Vec<(usize, Vec<u8>)> = split_with_offsets(MBOX)
             .into_iter()
@@ -202,11 +199,12 @@ Subject: two\n\nFrom here on, text\n";
 
     #[test]
     fn the_reader_cuts_a_message_at_its_cap_and_goes_on() {
-        let got: Vec<MboxMessage> =
+        let got: Vec<RawMessage<'_>> =
             MboxReader::new(io::Cursor::new(MBOX)).with_cap(10).map(|m| m.unwrap()).collect();
         assert_eq!(got.len(), 2);
-        assert_eq!(got[0].bytes, b"Subject: o");
-        assert!(got[0].cut && got[1].cut);
+        assert_eq!(&got[0].bytes[..], b"Subject: o");
+        assert!(got.iter().all(|m| m.bytes.len() == 10), "both messages are cut at the cap");
+        assert_eq!((got[0].index, got[1].index), (0, 1));
         assert_eq!(got[1].line_offset, 7);
     }
 }

@@ -65,6 +65,13 @@ impl std::fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
+impl InputError {
+    /// An mbox whose `From ` lines have no message after them.
+    pub fn mbox_without_messages() -> InputError {
+        InputError::NotAnEmail("an mbox \"From \" line with no message after it".into())
+    }
+}
+
 /// Splits the bytes of one input (a file or stdin) into the messages it holds.
 ///
 /// A single message gives one [`RawMessage`]; an mbox gives one per message, in order.
@@ -91,7 +98,7 @@ pub fn split(bytes: &[u8]) -> Result<Vec<RawMessage<'_>>, InputError> {
             })
             .collect();
         if messages.is_empty() {
-            return Err(InputError::NotAnEmail("an mbox \"From \" line with no message after it".into()));
+            return Err(InputError::mbox_without_messages());
         }
         return Ok(messages);
     }
