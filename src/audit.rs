@@ -93,11 +93,23 @@ pub fn audit_message(source: &str, msg: &RawMessage<'_>, opts: &Options) -> Mess
         sent_via: &sent_via,
     };
     let findings = rules::settle(rules::check(&ctx), &opts.rules, &links);
+    let previews = if opts.previews { previews(&mut parsed) } else { Vec::new() };
     let mut report = MessageReport::build(source, msg, &parsed, &extracted, links, findings, catalog);
     report.sent_via = sent_via;
     report.alignment = alignment;
     report.authentication = authentication;
+    report.previews = previews;
     report
+}
+
+/// The HTML parts' decoded text, moved out of the parsed message (the audit is done with it).
+fn previews(parsed: &mut message::ParsedMessage) -> Vec<crate::report::Preview> {
+    parsed
+        .parts
+        .iter_mut()
+        .filter(|p| p.kind == message::PartKind::Html && !p.attachment)
+        .map(|p| crate::report::Preview { part: p.path.clone(), html: std::mem::take(&mut p.text) })
+        .collect()
 }
 
 /// Hosts that track clicks, opens or unsubscribes in the message body (not mailto, not headers).

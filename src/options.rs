@@ -19,6 +19,8 @@ pub struct Options {
     pub catalog: Option<Arc<Catalog>>,
     /// Which rules run, at which severity, and which hosts are meant to be direct.
     pub rules: RuleSettings,
+    /// Keep the decoded HTML parts in [`MessageReport::previews`] (for the HTML report).
+    pub previews: bool,
 }
 
 /// Rule selection and severities, as a config file or flags set them (ruff's model).

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use linkaudit::report::{json, Report};
 use linkaudit::Options;
 
-const FAMILIES: &[&str] = &["quickstart", "rules", "extract", "input", "wrappers"];
+const FAMILIES: &[&str] = &["quickstart", "rules", "extract", "input", "wrappers", "html"];
 
 /// `--expect` used for a fixture: `track.example.com`, unless the fixture is about another value.
 fn expect_for(path: &Path) -> Vec<&'static str> {

@@ -229,6 +229,8 @@ pub enum Format {
     Github,
     /// Markdown tables, for a pull-request comment or a ticket.
     Markdown,
+    /// One self-contained HTML page: the email with every flagged link outlined (use -o).
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

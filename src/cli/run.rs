@@ -36,7 +36,7 @@ pub fn run(args: &AuditArgs) -> Exit {
         }
     };
     let opts = match options(&args.common, &config) {
-        Ok(o) => o,
+        Ok(o) => Options { previews: args.format == Format::Html, ..o },
         Err(e) => {
             eprintln!("linkaudit: error: {e}");
             return Exit::Error;
@@ -54,7 +54,7 @@ pub fn run(args: &AuditArgs) -> Exit {
         }
     };
     let progress = progress_bar(args, inputs.len());
-    let mut sink = Sink::new(args, threshold);
+    let mut sink = Sink::new(args, threshold, opts.expect.clone());
     for (source, message) in failures.drain(..) {
         sink.failure(source, message);
     }
@@ -252,10 +252,13 @@ struct Sink {
     summary: Summary,
     worst: Option<Severity>,
     first: bool,
+    expect: Vec<String>,
+    /// HTML sections, rendered as messages arrive.
+    sections: Vec<String>,
 }
 
 impl Sink {
-    fn new(args: &AuditArgs, threshold: Option<Severity>) -> Sink {
+    fn new(args: &AuditArgs, threshold: Option<Severity>, expect: Vec<String>) -> Sink {
         let color = matches!(args.format, Format::Text)
             && match args.color {
                 ColorWhen::Always => true,
@@ -279,6 +282,8 @@ impl Sink {
             summary: Summary::default(),
             worst: None,
             first: true,
+            expect,
+            sections: Vec::new(),
         }
     }
 
@@ -298,6 +303,11 @@ impl Sink {
         self.index.add(&m);
         self.summary.add(&m);
         self.worst = self.worst.max(m.worst());
+        if self.format == Format::Html {
+            let page = report::html::Page { expect: &self.expect, redact: self.redact };
+            self.sections.push(report::html::section(self.collected.len(), &m, &page));
+            m.previews = Vec::new();
+        }
         if !self.streaming() {
             self.collected.push(m);
             return Ok(());
@@ -345,6 +355,11 @@ impl Sink {
             Format::Junit => report::junit::render(&report, self.threshold),
             Format::Sarif => report::sarif::render(&report),
             Format::Markdown => report::markdown::render(&report),
+            Format::Html => report::html::assemble(
+                &report,
+                &self.sections,
+                &report::html::Page { expect: &self.expect, redact: self.redact },
+            ),
         };
         if let Err(code) = self.writer.write(&text) {
             return code;

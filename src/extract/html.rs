@@ -141,7 +141,7 @@ fn scan(html: &str, scope: Scope, state: &RefCell<State>, depth: u8) -> Result<(
 
 /// The body of a downlevel-hidden conditional comment (`[if mso]> … <![endif]`) and its offset
 /// in the comment text.
-fn conditional_body(comment: &str) -> Option<(usize, &str)> {
+pub(crate) fn conditional_body(comment: &str) -> Option<(usize, &str)> {
     let lead = comment.len() - comment.trim_start().len();
     if !comment[lead..].starts_with("[if") {
         return None;

@@ -8,7 +8,7 @@
 pub mod css;
 pub mod entities;
 mod headers;
-mod html;
+pub(crate) mod html;
 pub mod span;
 pub mod srcset;
 mod text;

@@ -43,9 +43,46 @@ impl<'t> Cursor<'t> {
     }
 }
 
+/// The inverse of [`Cursor`]: byte offsets of 1-based (line, column-in-characters) positions.
+pub struct LineIndex<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    /// Indexes the line starts of `text` (one pass).
+    pub fn new(text: &'t str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { text, starts }
+    }
+
+    /// Byte offset of `line`:`column`, clamped to the line and the text.
+    pub fn offset(&self, line: u32, column: u32) -> usize {
+        let Some(&start) = self.starts.get((line as usize).saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let rest = &self.text[start..];
+        let skip = (column as usize).saturating_sub(1);
+        start + rest.char_indices().nth(skip).map_or(rest.len(), |(i, _)| i)
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Cursor;
+    use super::{Cursor, LineIndex};
+
+    #[test]
+    fn offsets_invert_positions() {
+        let text = "ab\ncé d\n\nxyz";
+        let index = LineIndex::new(text);
+        let mut c = Cursor::new(text);
+        for offset in text.char_indices().map(|(i, _)| i) {
+            let (line, column) = c.position(offset);
+            assert_eq!(index.offset(line, column), offset);
+        }
+        assert_eq!(index.offset(99, 1), text.len());
+    }
 
     #[test]
     fn lines_and_character_columns() {

@@ -8,10 +8,12 @@
 
 pub mod concise;
 pub mod github;
+pub mod html;
 pub mod json;
 pub mod json_lines;
 pub mod junit;
 pub mod markdown;
+pub mod preview;
 pub mod redact;
 pub mod sanitize;
 pub mod sarif;
@@ -133,6 +135,18 @@ pub struct MessageReport {
     pub links: Vec<LinkReport>,
     /// What to act on.
     pub findings: Vec<Finding>,
+    /// The decoded HTML parts, kept only when [`crate::Options::previews`] asks (never in JSON).
+    #[serde(skip)]
+    pub previews: Vec<Preview>,
+}
+
+/// A decoded HTML part, kept for the HTML report's preview.
+#[derive(Debug, Clone)]
+pub struct Preview {
+    /// Section of the part.
+    pub part: String,
+    /// The decoded HTML, exactly as the extractor read it (link offsets point into it).
+    pub html: String,
 }
 
 /// Order of part paths: `header` before numbered sections, numbers compared as numbers, no
@@ -166,6 +180,7 @@ impl MessageReport {
                 error.to_string(),
                 None,
             )],
+            previews: Vec::new(),
         }
     }
 
@@ -225,6 +240,7 @@ impl MessageReport {
                 })
                 .collect(),
             findings,
+            previews: Vec::new(),
         }
         .sorted()
     }
