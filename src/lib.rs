@@ -22,6 +22,7 @@
 
 mod audit;
 pub mod classify;
+pub mod domain;
 pub mod extract;
 pub mod finding;
 pub mod input;

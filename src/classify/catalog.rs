@@ -47,6 +47,13 @@ pub struct EspEntry {
     /// CNAME target of a custom tracking domain.
     #[serde(default)]
     pub cname: Option<String>,
+    /// Hosts a custom tracking domain's CNAME points to, matched as domain suffixes (what
+    /// `linkaudit domain` recognises).
+    #[serde(default)]
+    pub cname_targets: Vec<String>,
+    /// False when `cname_targets` comes from third parties, not the ESP's own documentation.
+    #[serde(default = "yes")]
+    pub cname_confirmed: bool,
     /// Where custom tracking is switched on.
     #[serde(default)]
     pub activate: Option<String>,

@@ -39,6 +39,89 @@ pub enum Command {
     /// Audit every test send saved into a folder, as it lands.
     #[cfg(feature = "watch")]
     Watch(Box<WatchArgs>),
+    /// Check a tracking domain's setup: CNAME to the ESP, HTTPS certificate, HEAD / on the root,
+    /// and the From domain's SPF, DKIM and DMARC records (uses the network).
+    #[cfg(feature = "network")]
+    Domain(Box<DomainArgs>),
+}
+
+/// `linkaudit domain`.
+#[cfg(feature = "network")]
+#[derive(Debug, Args)]
+pub struct DomainArgs {
+    /// Tracking hosts to check [default: the `expect` hosts of linkaudit.toml].
+    #[arg(value_name = "HOST")]
+    pub hosts: Vec<String>,
+
+    /// The ESP the host should point to (sendgrid, mailgun, …); two ESPs on one host is a finding.
+    #[arg(long, value_name = "ESP", value_delimiter = ',')]
+    pub esp: Vec<String>,
+
+    /// The From domain whose SPF, DKIM and DMARC records are checked.
+    #[arg(long, value_name = "DOMAIN")]
+    pub from: Option<String>,
+
+    /// DKIM selectors to look up on the From domain, comma-separated.
+    #[arg(long, value_name = "SELECTOR", value_delimiter = ',')]
+    pub dkim_selector: Vec<String>,
+
+    /// Report format.
+    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write the report to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub net: NetArgs,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// How the domain checks reach the network (`linkaudit domain`, `--check-dns`).
+#[cfg(feature = "network")]
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Domain checks")]
+pub struct NetArgs {
+    /// DNS server to ask instead of the system's (IP or IP:PORT).
+    #[arg(long, value_name = "IP:PORT", value_parser = parse_resolver)]
+    pub resolver: Option<std::net::SocketAddr>,
+
+    /// Seconds each network step may take.
+    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    pub timeout: f64,
+
+    /// Skip the TLS check (and the HTTP check, which runs over it).
+    #[arg(long)]
+    pub no_tls: bool,
+
+    /// Skip the HEAD / request.
+    #[arg(long)]
+    pub no_http: bool,
+
+    /// Skip the SPF, DKIM and DMARC lookups.
+    #[arg(long)]
+    pub no_auth: bool,
+
+    /// Port of the TLS and HTTP checks.
+    #[arg(long, value_name = "PORT", default_value_t = 443)]
+    pub port: u16,
+
+    /// Also trust the CA certificates in this PEM file (a corporate TLS proxy, a test CA).
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+}
+
+#[cfg(feature = "network")]
+fn parse_resolver(s: &str) -> Result<std::net::SocketAddr, String> {
+    if let Ok(a) = s.parse::<std::net::SocketAddr>() {
+        return Ok(a);
+    }
+    s.parse::<std::net::IpAddr>()
+        .map(|ip| std::net::SocketAddr::new(ip, 53))
+        .map_err(|_| format!("{s:?} is not an IP address or IP:PORT"))
 }
 
 #[derive(Debug, Args)]
@@ -85,6 +168,16 @@ pub struct AuditArgs {
     /// Never show a progress bar (it shows on a terminal for runs of more than a few files).
     #[arg(long)]
     pub no_progress: bool,
+
+    /// Also check the DNS, TLS and mail-authentication setup of every tracking host the
+    /// messages use (as `linkaudit domain` does; uses the network).
+    #[cfg(feature = "network")]
+    #[arg(long)]
+    pub check_dns: bool,
+
+    #[cfg(feature = "network")]
+    #[command(flatten)]
+    pub net: NetArgs,
 }
 
 /// What the audit checks and within which limits: shared by the audit and `watch`.

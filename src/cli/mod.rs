@@ -4,6 +4,8 @@
 
 pub mod args;
 mod config;
+#[cfg(feature = "network")]
+mod domain_cmd;
 mod inputs;
 pub mod output;
 mod rules_cmd;
@@ -35,6 +37,8 @@ pub fn main(cli: Cli) -> Exit {
         }
         #[cfg(feature = "watch")]
         Some(Command::Watch(a)) => watch::run(a),
+        #[cfg(feature = "network")]
+        Some(Command::Domain(a)) => domain_cmd::run(a),
         None => run::run(&cli.audit),
     }
 }

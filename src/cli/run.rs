@@ -78,7 +78,7 @@ pub fn run(args: &AuditArgs) -> Exit {
         }
     }
     progress.finish_and_clear();
-    sink.finish()
+    sink.finish(args, &opts)
 }
 
 /// What a worker made of one input.
@@ -255,6 +255,9 @@ struct Sink {
     expect: Vec<String>,
     /// HTML sections, rendered as messages arrive.
     sections: Vec<String>,
+    /// Tracking hosts to check (`--check-dns`).
+    #[cfg(feature = "network")]
+    targets: Option<super::domain_cmd::Targets>,
 }
 
 impl Sink {
@@ -282,6 +285,8 @@ impl Sink {
             summary: Summary::default(),
             worst: None,
             first: true,
+            #[cfg(feature = "network")]
+            targets: args.check_dns.then(|| super::domain_cmd::Targets::expected(&expect)),
             expect,
             sections: Vec::new(),
         }
@@ -297,6 +302,10 @@ impl Sink {
     }
 
     fn message(&mut self, mut m: MessageReport) -> Result<(), Exit> {
+        #[cfg(feature = "network")]
+        if let Some(t) = self.targets.as_mut() {
+            t.add(&m);
+        }
         if self.redact {
             report::redact::message(&mut m);
         }
@@ -325,7 +334,18 @@ impl Sink {
         self.writer.write(&text)
     }
 
-    fn finish(mut self) -> Exit {
+    fn finish(mut self, args: &AuditArgs, opts: &Options) -> Exit {
+        #[cfg(feature = "network")]
+        let domains = match self.targets.take().map(|t| t.check(&args.net, opts)) {
+            Some(Ok(d)) => d,
+            Some(Err(e)) => {
+                eprintln!("linkaudit: error: {e}");
+                return Exit::Error;
+            }
+            None => Vec::new(),
+        };
+        #[cfg(not(feature = "network"))]
+        let (domains, _, _) = (Vec::new(), args, opts);
         let mut batch = self.index.findings();
         if self.redact {
             for b in &mut batch {
@@ -342,8 +362,10 @@ impl Sink {
             messages: std::mem::take(&mut self.collected),
             batch_findings: batch,
             errors: std::mem::take(&mut self.errors),
+            domains: Vec::new(),
             summary: std::mem::take(&mut self.summary),
-        };
+        }
+        .with_domains(domains);
         let text = match self.format {
             // Nothing was audited: the errors on stderr say it all.
             Format::Text | Format::Concise if nothing_audited => String::new(),
@@ -367,10 +389,11 @@ impl Sink {
         if let Err(code) = self.writer.finish() {
             return code;
         }
-        if !report.errors.is_empty() {
+        if !report.errors.is_empty() || report.domains.iter().any(|d| d.incomplete()) {
             return Exit::Error;
         }
-        let worst = self.worst.max(batch_worst);
+        let domain_worst = report.domains.iter().filter_map(|d| d.worst()).max();
+        let worst = self.worst.max(batch_worst).max(domain_worst);
         if self.threshold.is_some_and(|t| worst.is_some_and(|w| w >= t)) {
             Exit::Findings
         } else {

@@ -30,6 +30,11 @@ pub fn render_message(m: &MessageReport) -> String {
 /// Batch findings and unreadable inputs.
 pub fn render_tail(report: &Report) -> String {
     let mut out = String::new();
+    for d in &report.domains {
+        for f in &d.findings {
+            line(&mut out, &d.host, f);
+        }
+    }
     for b in &report.batch_findings {
         let source = if b.index > 0 { format!("{}#{}", b.source, b.index) } else { b.source.clone() };
         line(&mut out, &source, &b.finding);

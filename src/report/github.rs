@@ -26,6 +26,11 @@ pub fn render_message(m: &MessageReport) -> String {
 /// Batch findings and unreadable inputs.
 pub fn render_tail(report: &Report) -> String {
     let mut out = String::new();
+    for d in &report.domains {
+        for f in &d.findings {
+            domain_annotation(&mut out, &d.host, f);
+        }
+    }
     for b in &report.batch_findings {
         annotation(&mut out, &b.source, b.index, &b.finding);
     }
@@ -41,11 +46,7 @@ pub fn render_tail(report: &Report) -> String {
 }
 
 fn annotation(out: &mut String, source: &str, index: usize, f: &Finding) {
-    let command = match f.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "notice",
-    };
+    let command = command(f.severity);
     let line = f.source_line.map(|l| format!(",line={l}")).unwrap_or_default();
     let at = match (&f.part, f.line, f.column) {
         (Some(p), Some(l), Some(c)) => format!(" [part {p} {l}:{c}]"),
@@ -60,6 +61,26 @@ fn annotation(out: &mut String, source: &str, index: usize, f: &Finding) {
         property(&format!("{} {}", f.code, f.name)),
         data(&format!("{}{at}{mbox}{hint}", f.message))
     );
+}
+
+/// A tracking domain's finding: not tied to a file, so GitHub shows it on the run.
+fn domain_annotation(out: &mut String, host: &str, f: &Finding) {
+    let hint = f.hint.as_deref().map(|h| format!("\nFix: {h}")).unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "::{} title={}::{}",
+        command(f.severity),
+        property(&format!("{} {} ({host})", f.code, f.name)),
+        data(&format!("{}{hint}", f.message))
+    );
+}
+
+fn command(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    }
 }
 
 /// Escapes a command's message (GitHub's `escapeData`).

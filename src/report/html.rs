@@ -88,6 +88,9 @@ pub fn assemble(report: &Report, sections: &[String], page: &Page<'_>) -> String
     for s in sections {
         out.push_str(s);
     }
+    for d in &report.domains {
+        domain(&mut out, d);
+    }
     batch(&mut out, report);
     let _ = write!(
         out,
@@ -439,6 +442,34 @@ fn links_table(out: &mut String, i: usize, m: &MessageReport) {
         );
     }
     out.push_str("</tbody></table></details>");
+}
+
+/// A checked tracking domain: its facts and findings.
+fn domain(out: &mut String, d: &crate::domain::DomainReport) {
+    let class = match d.worst() {
+        Some(Severity::Error) => "fail",
+        Some(Severity::Warning) => "warn",
+        _ => "pass",
+    };
+    let _ = write!(
+        out,
+        "<section class=\"msg {class}\"><h2>Tracking domain {}</h2><dl class=\"facts\">",
+        t(&d.host)
+    );
+    for (label, text) in d.facts() {
+        let _ = write!(out, "<dt>{label}</dt><dd class=\"u\">{}</dd>", t(&text));
+    }
+    out.push_str("</dl><div class=\"findings\">");
+    if d.findings.is_empty() {
+        out.push_str("<p class=\"clean\">✔ No findings.</p>");
+    } else {
+        out.push_str("<ul class=\"loose\">");
+        for f in &d.findings {
+            finding(out, f);
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</div></section>\n");
 }
 
 fn batch(out: &mut String, report: &Report) {

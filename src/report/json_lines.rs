@@ -1,5 +1,6 @@
 //! Report renderer: JSON Lines — one object per line, streamed: `{"type": "message", …}` per
-//! audited message (the fields of a `messages[]` entry), then `{"type": "finding", …}` per batch
+//! audited message (the fields of a `messages[]` entry), `{"type": "domain", …}` per checked
+//! tracking domain, then `{"type": "finding", …}` per batch
 //! finding, `{"type": "error", …}` per unreadable input and a closing `{"type": "summary", …}`.
 
 use serde::Serialize;
@@ -35,6 +36,9 @@ pub fn render_message(m: &MessageReport) -> String {
 /// Batch findings, unreadable inputs and the summary.
 pub fn render_tail(report: &Report) -> String {
     let mut out = String::new();
+    for d in &report.domains {
+        out.push_str(&line("domain", d));
+    }
     for b in &report.batch_findings {
         out.push_str(&line("finding", b));
     }

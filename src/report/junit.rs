@@ -7,12 +7,14 @@ use std::fmt::Write;
 
 use super::{MessageReport, Report};
 use crate::finding::{Finding, Severity};
-use crate::rules::RULES;
+use crate::rules::{Rule, RULES};
 
 /// The report as JUnit XML; `threshold` decides which findings fail a testcase.
 pub fn render(report: &Report, threshold: Option<Severity>) -> String {
     let fails = |f: &Finding| threshold.is_some_and(|t| f.severity >= t);
-    let suites: Vec<(String, Vec<&Finding>)> = report
+    let message_rules: Vec<&Rule> = RULES.iter().filter(|r| !r.code.starts_with("LA9")).collect();
+    let domain_rules: Vec<&Rule> = RULES.iter().filter(|r| r.code.starts_with("LA9")).collect();
+    let mut suites: Vec<(String, Vec<&Finding>, &[&Rule])> = report
         .messages
         .iter()
         .map(|m| {
@@ -24,13 +26,19 @@ pub fn render(report: &Report, threshold: Option<Severity>) -> String {
                     .filter(|b| b.source == m.source && b.index == m.index)
                     .map(|b| &b.finding),
             );
-            (suite_name(m), findings)
+            (suite_name(m), findings, message_rules.as_slice())
         })
         .collect();
-    let total_tests = suites.len() * RULES.len() + report.errors.len();
+    // Each checked tracking domain is a suite of the 9xx rules.
+    for d in &report.domains {
+        suites.push((format!("domain {}", d.host), d.findings.iter().collect(), domain_rules.as_slice()));
+    }
+    let total_tests = suites.iter().map(|(_, _, rules)| rules.len()).sum::<usize>() + report.errors.len();
     let total_failures: usize = suites
         .iter()
-        .map(|(_, fs)| RULES.iter().filter(|r| fs.iter().any(|f| f.code == r.code && fails(f))).count())
+        .map(|(_, fs, rules)| {
+            rules.iter().filter(|r| fs.iter().any(|f| f.code == r.code && fails(f))).count()
+        })
         .sum();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
@@ -38,15 +46,15 @@ pub fn render(report: &Report, threshold: Option<Severity>) -> String {
         "<testsuites name=\"linkaudit\" tests=\"{total_tests}\" failures=\"{total_failures}\" errors=\"{}\" time=\"0\">",
         report.errors.len()
     );
-    for (i, (name, findings)) in suites.iter().enumerate() {
-        let failures = RULES.iter().filter(|r| findings.iter().any(|f| f.code == r.code && fails(f))).count();
+    for (i, (name, findings, rules)) in suites.iter().enumerate() {
+        let failures = rules.iter().filter(|r| findings.iter().any(|f| f.code == r.code && fails(f))).count();
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" id=\"{i}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\" time=\"0\">",
             esc(name),
-            RULES.len()
+            rules.len()
         );
-        for r in RULES {
+        for r in rules.iter() {
             let mine: Vec<&&Finding> = findings.iter().filter(|f| f.code == r.code).collect();
             let _ = write!(
                 out,

@@ -40,6 +40,19 @@ pub fn render(report: &Report) -> String {
         table(&mut out, m.findings.iter());
         hints(&mut out, m.findings.iter());
     }
+    for d in &report.domains {
+        let _ = writeln!(out, "\n### Tracking domain `{}`\n", code(&d.host));
+        for (label, text) in d.facts() {
+            let _ = writeln!(out, "- **{label}**: {}", cell(&text));
+        }
+        out.push('\n');
+        if d.findings.is_empty() {
+            let _ = writeln!(out, "✅ No findings.");
+            continue;
+        }
+        table(&mut out, d.findings.iter());
+        hints(&mut out, d.findings.iter());
+    }
     if !report.batch_findings.is_empty() {
         out.push_str("\n### Across messages\n\n");
         table(&mut out, report.batch_findings.iter().map(|b| &b.finding));

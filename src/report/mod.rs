@@ -354,6 +354,13 @@ pub struct Summary {
     pub by_rule: std::collections::BTreeMap<String, usize>,
     /// The messages with the most errors (then warnings), at most five.
     pub worst: Vec<WorstMessage>,
+    /// Tracking domains checked.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub domains: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// How many messages [`Summary::worst`] keeps.
@@ -384,6 +391,12 @@ impl Summary {
         let _ = i;
     }
 
+    /// Counts one checked domain.
+    pub fn add_domain(&mut self, d: &crate::domain::DomainReport) {
+        self.domains += 1;
+        self.add_findings(&d.findings);
+    }
+
     /// Counts findings (of a message or of the batch).
     pub fn add_findings<'a>(&mut self, findings: impl IntoIterator<Item = &'a Finding>) {
         for f in findings {
@@ -410,6 +423,9 @@ pub struct Report {
     /// Inputs that could not be read.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<InputFailure>,
+    /// Tracking domains checked (`linkaudit domain`, `--check-dns`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<crate::domain::DomainReport>,
     /// Totals.
     pub summary: Summary,
 }
@@ -432,7 +448,16 @@ impl Report {
             summary.add(m);
         }
         summary.add_findings(batch_findings.iter().map(|b| &b.finding));
-        Report { version: 1, messages, batch_findings, errors, summary }
+        Report { version: 1, messages, batch_findings, errors, domains: Vec::new(), summary }
+    }
+
+    /// Adds checked domains (and their findings to the totals).
+    pub fn with_domains(mut self, domains: Vec<crate::domain::DomainReport>) -> Report {
+        for d in &domains {
+            self.summary.add_domain(d);
+        }
+        self.domains.extend(domains);
+        self
     }
 }
 

@@ -33,6 +33,11 @@ pub fn render(report: &Report) -> String {
     for b in &report.batch_findings {
         results.push(result(&b.source, b.index, &b.finding));
     }
+    for d in &report.domains {
+        for f in &d.findings {
+            results.push(domain_result(&d.host, f));
+        }
+    }
     for e in &report.errors {
         results.push(json!({
             "ruleId": "LA001",
@@ -74,6 +79,23 @@ fn uri(source: &str) -> String {
     } else {
         source.replace('\\', "/")
     }
+}
+
+/// A tracking domain's finding, located logically at the host (there is no file).
+fn domain_result(host: &str, f: &Finding) -> Value {
+    let mut text = f.message.clone();
+    if let Some(h) = &f.hint {
+        text.push_str(". Fix: ");
+        text.push_str(h);
+    }
+    json!({
+        "ruleId": f.code,
+        "ruleIndex": RULES.iter().position(|r| r.code == f.code).unwrap_or(0),
+        "level": level(f.severity),
+        "message": { "text": text },
+        "locations": [ { "logicalLocations": [ { "name": host, "fullyQualifiedName": host, "kind": "resource" } ] } ],
+        "properties": { "domain": host },
+    })
 }
 
 fn result(source: &str, index: usize, f: &Finding) -> Value {

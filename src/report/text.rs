@@ -69,6 +69,12 @@ pub fn render_message(m: &MessageReport, color: bool) -> String {
 pub fn render_tail(report: &Report, color: bool) -> String {
     let p = Paint(color);
     let mut out = String::new();
+    for (i, d) in report.domains.iter().enumerate() {
+        if i > 0 || !report.messages.is_empty() {
+            out.push('\n');
+        }
+        domain(&mut out, d, p);
+    }
     if !report.batch_findings.is_empty() {
         let _ = writeln!(out, "\n{}", p.bold("Across messages:"));
         let mut hints = Vec::new();
@@ -108,14 +114,24 @@ pub fn render_tail(report: &Report, color: bool) -> String {
             let _ = writeln!(out, "{} {}", p.bold("worst:"), worst.join(", "));
         }
     }
+    let mut checked = Vec::new();
+    if s.domains > 0 {
+        checked.push(format!("{} domain{}", s.domains, plural(s.domains)));
+    }
+    if s.messages > 0 || s.domains == 0 {
+        checked.push(format!(
+            "{} message{}, {} link{}",
+            s.messages,
+            plural(s.messages),
+            s.links,
+            plural(s.links)
+        ));
+    }
     let _ = writeln!(
         out,
-        "\n{} {} message{}, {} link{} · {} · {} · {}{}",
+        "\n{} {} · {} · {} · {}{}",
         p.bold("summary:"),
-        s.messages,
-        plural(s.messages),
-        s.links,
-        plural(s.links),
+        checked.join(" · "),
         p.severity(Severity::Error, &format!("{} error{}", s.errors, plural(s.errors))),
         p.severity(Severity::Warning, &format!("{} warning{}", s.warnings, plural(s.warnings))),
         p.severity(Severity::Info, &format!("{} info{}", s.infos, plural(s.infos))),
@@ -188,6 +204,21 @@ fn message(out: &mut String, m: &MessageReport, p: Paint) {
             plural(w),
             plural(i)
         );
+    }
+}
+
+/// A checked tracking domain: its facts, then its findings.
+fn domain(out: &mut String, d: &crate::domain::DomainReport, p: Paint) {
+    let _ = writeln!(out, "{}", p.bold(&terminal(&d.host)));
+    for (label, text) in d.facts() {
+        let _ = writeln!(out, "  {:<10} {}", format!("{label}:"), terminal(&text));
+    }
+    let mut hints_shown: Vec<&str> = Vec::new();
+    for group in group_findings(&d.findings) {
+        finding(out, group, p, &mut hints_shown);
+    }
+    if d.findings.is_empty() {
+        let _ = writeln!(out, "  {} no findings", p.green("✔"));
     }
 }
 

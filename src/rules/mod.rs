@@ -1,7 +1,7 @@
 //! Stage 6 (classify → **rules** → report): findings a user should act on.
 //!
 //! Every rule has a permanent code (`LA` + 3 digits; the hundreds digit is the family: 0xx input,
-//! 1xx http, 2xx tracking domain, 3xx wrappers, 4xx headers), a kebab-case name naming the bad
+//! 1xx http, 2xx tracking domain, 3xx wrappers, 4xx headers, 9xx the domain's DNS/TLS/HTTP checks), a kebab-case name naming the bad
 //! pattern, a default severity, and documentation in `docs/rules/<CODE>.md` (What it finds / Why
 //! it matters / How to fix / Example) printed by `linkaudit rules CODE`. Codes are never reused.
 
@@ -218,10 +218,76 @@ rule!(
     "The receiver's SPF, DKIM or DMARC verdict is a failure."
 );
 
+rule!(
+    LA900,
+    "LA900",
+    "domain-check-failed",
+    Error,
+    "A DNS, TLS or HTTP check of the tracking domain could not run."
+);
+rule!(LA901, "LA901", "tracking-host-missing", Error, "The tracking host has no CNAME or address record.");
+rule!(
+    LA902,
+    "LA902",
+    "doubled-zone-name",
+    Error,
+    "The tracking record was created with the zone name typed twice."
+);
+rule!(LA903, "LA903", "tracking-host-at-apex", Error, "The tracking host is an apex (registrable) domain.");
+rule!(
+    LA904,
+    "LA904",
+    "proxied-tracking-host",
+    Error,
+    "The tracking host answers with Cloudflare proxy addresses instead of a CNAME."
+);
+rule!(
+    LA905,
+    "LA905",
+    "cname-to-other-esp",
+    Error,
+    "The tracking host's CNAME points to another ESP than the mail is sent through."
+);
+rule!(
+    LA906,
+    "LA906",
+    "cname-target-unknown",
+    Warning,
+    "The tracking host's CNAME (or lack of one) does not lead to a known ESP."
+);
+rule!(LA907, "LA907", "host-serves-two-esps", Error, "One tracking host is asked to serve two ESPs.");
+rule!(
+    LA911,
+    "LA911",
+    "tls-certificate-invalid",
+    Error,
+    "The tracking host's certificate is not valid for it."
+);
+rule!(
+    LA912,
+    "LA912",
+    "tls-certificate-expiring",
+    Warning,
+    "The tracking host's certificate expires within 21 days."
+);
+rule!(LA913, "LA913", "https-unavailable", Error, "Nothing answers HTTPS on the tracking host.");
+rule!(
+    LA921,
+    "LA921",
+    "http-root-error",
+    Warning,
+    "The tracking host's root gives a server error or no HTTP answer."
+);
+rule!(LA931, "LA931", "spf-record-problem", Warning, "The From domain has no SPF record, or more than one.");
+rule!(LA932, "LA932", "dkim-key-missing", Error, "A DKIM selector the mail uses has no key record.");
+rule!(LA933, "LA933", "dmarc-record-missing", Warning, "The From domain has no DMARC record.");
+rule!(LA934, "LA934", "dmarc-policy-none", Info, "The From domain's DMARC policy is p=none.");
+
 /// Every rule, in code order.
 pub static RULES: &[Rule] = &[
     LA001, LA002, LA003, LA004, LA101, LA102, LA103, LA104, LA105, LA106, LA107, LA201, LA202, LA203, LA204,
-    LA205, LA206, LA207, LA208, LA209, LA210, LA301, LA401, LA402, LA403, LA404,
+    LA205, LA206, LA207, LA208, LA209, LA210, LA301, LA401, LA402, LA403, LA404, LA900, LA901, LA902, LA903,
+    LA904, LA905, LA906, LA907, LA911, LA912, LA913, LA921, LA931, LA932, LA933, LA934,
 ];
 
 /// The rule with this code (case-insensitive) or name.

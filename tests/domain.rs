@@ -1,0 +1,406 @@
+//! `linkaudit domain` against real servers the test starts on 127.0.0.1: an authoritative DNS
+//! server (hickory-server, in-process) serving the guide's mistakes, and a TLS server (rustls)
+//! with rcgen certificates — valid, expiring, expired, wrong name, self-signed — that answers
+//! `HEAD /` and records what it was asked. Nothing here touches the internet.
+
+#![cfg(feature = "network")]
+
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, UdpSocket};
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use hickory_server::proto::rr::rdata::{A, CNAME, SOA, TXT};
+use hickory_server::proto::rr::{Name, RData, Record};
+use hickory_server::store::in_memory::InMemoryZoneHandler;
+use hickory_server::zone_handler::{AxfrPolicy, Catalog, ZoneType};
+use hickory_server::Server;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls::server::{ClientHello, ResolvesServerCert};
+use rustls::sign::CertifiedKey;
+
+struct Fixture {
+    dns: SocketAddr,
+    tls_port: u16,
+    ca_file: PathBuf,
+    requests: Arc<Mutex<Vec<String>>>,
+    _dir: tempfile::TempDir,
+}
+
+fn fixture() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let (tls_port, ca_pem, requests) = start_tls();
+        let ca_file = dir.path().join("ca.pem");
+        std::fs::write(&ca_file, ca_pem).unwrap();
+        Fixture { dns: start_dns(), tls_port, ca_file, requests, _dir: dir }
+    })
+}
+
+fn name(s: &str) -> Name {
+    Name::from_str(s).unwrap()
+}
+
+fn zone(origin: &str, records: &[(&str, RData)]) -> InMemoryZoneHandler {
+    let mut z = InMemoryZoneHandler::empty(name(origin), ZoneType::Primary, AxfrPolicy::Deny);
+    let soa =
+        SOA::new(name(&format!("ns.{origin}")), name(&format!("admin.{origin}")), 1, 3600, 600, 86400, 60);
+    assert!(z.upsert_mut(Record::from_rdata(name(origin), 60, RData::SOA(soa)), 1));
+    for (n, data) in records {
+        assert!(z.upsert_mut(Record::from_rdata(name(n), 60, data.clone()), 1), "{n}");
+    }
+    z
+}
+
+fn cname(target: &str) -> RData {
+    RData::CNAME(CNAME(name(target)))
+}
+
+fn a(ip: [u8; 4]) -> RData {
+    RData::A(A(Ipv4Addr::from(ip)))
+}
+
+fn txt(s: &str) -> RData {
+    RData::TXT(TXT::new(vec![s.to_string()]))
+}
+
+/// The DNS server: example.com with every case, and the ESP targets at 127.0.0.1.
+fn start_dns() -> SocketAddr {
+    let example = zone(
+        "example.com.",
+        &[
+            ("example.com.", a([93, 184, 215, 14])),
+            ("example.com.", txt("v=spf1 include:sendgrid.net ~all")),
+            ("_dmarc.example.com.", txt("v=DMARC1; p=none; rua=mailto:reports@example.com")),
+            (
+                "s1._domainkey.example.com.",
+                txt("v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA"),
+            ),
+            ("track.example.com.", cname("sendgrid.net.")),
+            ("links.example.com.example.com.", cname("sendgrid.net.")),
+            ("proxied.example.com.", a([104, 16, 1, 1])),
+            ("mg.example.com.", cname("mailgun.org.")),
+            ("other.example.com.", cname("elsewhere.example.net.")),
+            ("valid.example.com.", cname("sendgrid.net.")),
+            ("expiring.example.com.", cname("sendgrid.net.")),
+            ("expired.example.com.", cname("sendgrid.net.")),
+            ("wrong.example.com.", cname("sendgrid.net.")),
+            ("selfsigned.example.com.", cname("sendgrid.net.")),
+        ],
+    );
+    // A registrable domain with a CNAME at its apex (served from the parent zone: an
+    // authoritative store refuses a CNAME beside the SOA, some DNS panels do not).
+    let apex = zone("org.", &[("example.org.", cname("sendgrid.net."))]);
+    let bare = zone("example.net.", &[]);
+    let sendgrid = zone("sendgrid.net.", &[("sendgrid.net.", a([127, 0, 0, 1]))]);
+    let mailgun = zone("mailgun.org.", &[("mailgun.org.", a([127, 0, 0, 1]))]);
+    let mut catalog = Catalog::new();
+    for (origin, z) in [
+        ("example.com.", example),
+        ("org.", apex),
+        ("example.net.", bare),
+        ("sendgrid.net.", sendgrid),
+        ("mailgun.org.", mailgun),
+    ] {
+        catalog.upsert(name(origin).into(), vec![Arc::new(z)]);
+    }
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = socket.local_addr().unwrap();
+    socket.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async move {
+            let mut server = Server::new(catalog);
+            server.register_socket(tokio::net::UdpSocket::from_std(socket).unwrap());
+            let _ = server.block_until_done().await;
+        });
+    });
+    addr
+}
+
+#[derive(Debug)]
+struct BySni(std::collections::HashMap<String, Arc<CertifiedKey>>);
+
+impl ResolvesServerCert for BySni {
+    fn resolve(&self, hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        hello.server_name().and_then(|n| self.0.get(n).cloned())
+    }
+}
+
+/// `YYYY, MM, DD` of now plus `days`.
+fn in_days(days: i64) -> (i32, u8, u8) {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let d = linkaudit::domain::x509::date(now + days * 86_400);
+    (d[..4].parse().unwrap(), d[5..7].parse().unwrap(), d[8..10].parse().unwrap())
+}
+
+/// The TLS server: one certificate per SNI name, `HEAD /` answered with a redirect.
+fn start_tls() -> (u16, String, Arc<Mutex<Vec<String>>>) {
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params.distinguished_name.push(rcgen::DnType::CommonName, "linkaudit test CA");
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = rcgen::Issuer::new(ca_params, ca_key);
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut by_name = std::collections::HashMap::new();
+    let cases: [(&str, &str, (i64, i64), bool); 5] = [
+        ("valid.example.com", "valid.example.com", (-10, 200), false),
+        ("expiring.example.com", "expiring.example.com", (-80, 5), false),
+        ("expired.example.com", "expired.example.com", (-400, -30), false),
+        ("wrong.example.com", "other.example.org", (-10, 200), false),
+        ("selfsigned.example.com", "selfsigned.example.com", (-10, 200), true),
+    ];
+    for (sni, san, validity, self_signed) in cases {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut params = rcgen::CertificateParams::new(vec![san.to_string()]).unwrap();
+        params.distinguished_name.push(rcgen::DnType::CommonName, san);
+        let (from, to) = validity;
+        let (y, m, d) = in_days(from);
+        params.not_before = rcgen::date_time_ymd(y, m, d);
+        let (y, m, d) = in_days(to);
+        params.not_after = rcgen::date_time_ymd(y, m, d);
+        let cert = if self_signed {
+            params.self_signed(&key).unwrap()
+        } else {
+            params.signed_by(&key, &issuer).unwrap()
+        };
+        let der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
+        let signer = provider.key_provider.load_private_key(der).unwrap();
+        let chain: Vec<CertificateDer<'static>> = vec![cert.der().clone()];
+        by_name.insert(sni.to_string(), Arc::new(CertifiedKey::new(chain, signer)));
+    }
+    let config = Arc::new(
+        rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_cert_resolver(Arc::new(BySni(by_name))),
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let seen = requests.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(sock) = stream else { continue };
+            let config = config.clone();
+            let seen = seen.clone();
+            std::thread::spawn(move || {
+                let _ = sock.set_read_timeout(Some(Duration::from_secs(5)));
+                let Ok(conn) = rustls::ServerConnection::new(config) else { return };
+                let mut tls = rustls::StreamOwned::new(conn, sock);
+                let mut buf = [0u8; 4096];
+                let Ok(n) = tls.read(&mut buf) else { return };
+                let request = String::from_utf8_lossy(&buf[..n]).to_string();
+                seen.lock().unwrap().push(request.lines().next().unwrap_or("").to_string());
+                let _ = tls.write_all(b"HTTP/1.1 302 Found\r\nLocation: https://www.example.com/\r\nServer: test\r\nContent-Length: 0\r\n\r\n");
+                let _ = tls.flush();
+                tls.conn.send_close_notify();
+                let _ = tls.conn.complete_io(&mut tls.sock);
+            });
+        }
+    });
+    (port, ca_cert.pem(), requests)
+}
+
+/// Runs `linkaudit domain` against the fixture's servers; returns (exit code, JSON report).
+fn domain(args: &[&str]) -> (i32, serde_json::Value) {
+    let f = fixture();
+    let out = Command::cargo_bin("linkaudit")
+        .unwrap()
+        .args(["domain", "--no-config", "-f", "json", "--timeout", "3"])
+        .arg(format!("--resolver={}", f.dns))
+        .arg(format!("--port={}", f.tls_port))
+        .arg("--ca-file")
+        .arg(&f.ca_file)
+        .args(args)
+        .output()
+        .unwrap();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    });
+    (out.status.code().unwrap_or(-1), json)
+}
+
+fn codes(report: &serde_json::Value) -> Vec<String> {
+    report["domains"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn dns_cases_give_their_findings() {
+    let cases: [(&[&str], &[&str]); 7] = [
+        (&["track.example.com", "--esp", "sendgrid", "--no-tls"], &[]),
+        (&["links.example.com", "--no-tls"], &["LA902"]),
+        (&["nothing.example.com", "--no-tls"], &["LA901"]),
+        (&["example.com", "--no-tls"], &["LA903"]),
+        (&["example.org", "--no-tls"], &["LA903"]),
+        (&["proxied.example.com", "--no-tls"], &["LA904"]),
+        (&["mg.example.com", "--esp", "sendgrid", "--no-tls"], &["LA905"]),
+    ];
+    for (args, want) in cases {
+        let (code, report) = domain(args);
+        assert_eq!(
+            codes(&report),
+            want.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            "{args:?}: {report:#}"
+        );
+        assert_eq!(code, if want.is_empty() { 0 } else { 1 }, "{args:?}");
+    }
+    let (_, report) = domain(&["other.example.com", "--no-tls"]);
+    assert_eq!(codes(&report), ["LA906"]);
+    let (_, report) = domain(&["track.example.com", "--esp", "sendgrid,mailgun", "--no-tls"]);
+    assert_eq!(codes(&report), ["LA907"]);
+    let (_, report) = domain(&["track.example.com", "--no-tls"]);
+    let dns = &report["domains"][0]["dns"];
+    assert_eq!(dns["cname"], serde_json::json!(["sendgrid.net"]));
+    assert_eq!(dns["esp"], "SendGrid");
+}
+
+#[test]
+fn tls_cases_give_their_findings_and_http_asks_only_the_root() {
+    let (code, report) = domain(&["valid.example.com", "--no-auth"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert!(codes(&report).is_empty(), "{report:#}");
+    let d = &report["domains"][0];
+    assert_eq!(d["tls"]["verified"], true);
+    assert_eq!(d["tls"]["certificate"]["issuer"], "linkaudit test CA");
+    assert_eq!(d["http"]["status"], 302);
+    assert_eq!(d["http"]["location"], "https://www.example.com/");
+
+    let cases = [
+        ("expiring.example.com", "LA912", "expires in"),
+        ("expired.example.com", "LA911", "expired on"),
+        ("wrong.example.com", "LA911", "issued for other.example.org, not wrong.example.com"),
+        ("selfsigned.example.com", "LA911", "self-signed"),
+    ];
+    for (host, code, words) in cases {
+        let (_, report) = domain(&[host, "--no-auth"]);
+        let findings = report["domains"][0]["findings"].as_array().unwrap();
+        assert_eq!(codes(&report), [code], "{host}: {report:#}");
+        let message = findings[0]["message"].as_str().unwrap();
+        assert!(message.contains(words), "{host}: {message}");
+    }
+    // Only the root was ever requested, and only over a valid certificate.
+    let requests = fixture().requests.lock().unwrap().clone();
+    assert!(!requests.is_empty());
+    assert!(requests.iter().all(|r| r == "HEAD / HTTP/1.1"), "{requests:?}");
+}
+
+#[test]
+fn mail_authentication_records() {
+    let (_, report) =
+        domain(&["track.example.com", "--no-tls", "--from", "example.com", "--dkim-selector", "s1,s2"]);
+    assert_eq!(codes(&report), ["LA932", "LA934"], "{report:#}");
+    let auth = &report["domains"][0]["auth"];
+    assert_eq!(auth["spf"][0], "v=spf1 include:sendgrid.net ~all");
+    // DMARC falls back to the organisational domain, as receivers do.
+    let (_, report) = domain(&["track.example.com", "--no-tls", "--from", "news.example.com"]);
+    assert_eq!(codes(&report), ["LA931", "LA934"], "{report:#}");
+    assert_eq!(report["domains"][0]["auth"]["dmarc"][0], "_dmarc.example.com");
+    let (_, report) = domain(&["track.example.com", "--no-tls", "--from", "example.net"]);
+    assert_eq!(codes(&report), ["LA931", "LA933"], "{report:#}");
+}
+
+#[test]
+fn unreachable_resolver_and_silent_servers_end_within_the_timeout() {
+    // Nothing listens: an error at once.
+    let closed = UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    // A resolver that reads queries and never answers.
+    let silent = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let silent_addr = silent.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 512];
+        while silent.recv(&mut buf).is_ok() {}
+    });
+    for resolver in [closed, silent_addr] {
+        let start = Instant::now();
+        let out = Command::cargo_bin("linkaudit")
+            .unwrap()
+            .args(["domain", "track.example.com", "--no-config", "--timeout", "1", "--no-tls"])
+            .arg(format!("--resolver={resolver}"))
+            .output()
+            .unwrap();
+        let took = start.elapsed();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        assert!(text.contains("LA900"), "{text}");
+        assert!(took < Duration::from_secs(5), "{resolver}: took {took:?}");
+    }
+    // A TLS port that accepts and never speaks.
+    let mute = TcpListener::bind("127.0.0.1:0").unwrap();
+    let mute_port = mute.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in mute.incoming() {
+            held.push(s);
+        }
+    });
+    let f = fixture();
+    let start = Instant::now();
+    let out = Command::cargo_bin("linkaudit")
+        .unwrap()
+        .args(["domain", "valid.example.com", "--no-config", "--timeout", "1", "--no-auth", "-f", "concise"])
+        .arg(format!("--resolver={}", f.dns))
+        .arg(format!("--port={mute_port}"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("LA913") && text.contains("did not answer the TLS handshake"), "{text}");
+    assert!(start.elapsed() < Duration::from_secs(5), "took {:?}", start.elapsed());
+}
+
+#[test]
+fn every_format_renders_a_domain() {
+    let f = fixture();
+    for format in ["text", "concise", "json-lines", "junit", "sarif", "github", "markdown", "html"] {
+        let out = Command::cargo_bin("linkaudit")
+            .unwrap()
+            .args(["domain", "mg.example.com", "--no-config", "--no-tls", "--esp", "sendgrid", "-f", format])
+            .arg(format!("--resolver={}", f.dns))
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{format}: {text}");
+        assert!(text.contains("LA905"), "{format}: {text}");
+        if format == "sarif" {
+            let schema: serde_json::Value =
+                serde_json::from_str(include_str!("../schemas/sarif-2.1.0.schema.json")).unwrap();
+            let log: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let validator = jsonschema::validator_for(&schema).unwrap();
+            let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{errors:?}");
+        }
+    }
+}
+
+#[test]
+fn check_dns_checks_the_hosts_the_messages_use() {
+    let f = fixture();
+    let out = Command::cargo_bin("linkaudit")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["fixtures/quickstart/newsletter-fixed.eml", "--no-config", "--expect", "track.example.com"])
+        .args(["--check-dns", "--no-tls", "-f", "json"])
+        .arg(format!("--resolver={}", f.dns))
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &report["domains"][0];
+    assert_eq!(d["host"], "track.example.com", "{report:#}");
+    assert_eq!(d["dns"]["esp"], "SendGrid");
+    // The From domain and the DKIM selector come from the message.
+    assert_eq!(d["auth"]["from"], "news.example.com");
+    assert_eq!(d["auth"]["dkim"][0]["selector"], "s1");
+    assert_eq!(report["domains"].as_array().unwrap().len(), 1);
+    assert_eq!(report["summary"]["domains"], 1);
+}
