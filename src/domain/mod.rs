@@ -214,7 +214,11 @@ pub fn check(host: &str, opts: &DomainOptions, catalog: &crate::classify::Catalo
             report.findings.extend(diagnose::dns(&host, &mut facts, &opts.esps, catalog));
             report.dns = facts;
         }
-        Err(e) => report.findings.push(diagnose::failed("DNS", &e)),
+        Err(e) => {
+            // The resolver does not answer: the other lookups would only wait out the timeout again.
+            report.findings.push(diagnose::failed("DNS", &e));
+            return settle(report, opts);
+        }
     }
     let reachable = !report.dns.addresses.is_empty();
     if opts.tls && reachable {

@@ -8,11 +8,17 @@ use crate::finding::{Finding, Severity};
 /// The report as Markdown.
 pub fn render(report: &Report) -> String {
     let s = &report.summary;
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let mut what = Vec::new();
+    if s.domains > 0 {
+        what.push(format!("{} domain{}", s.domains, plural(s.domains)));
+    }
+    if s.messages > 0 || s.domains == 0 {
+        what.push(format!("{} message{}, {} links", s.messages, plural(s.messages), s.links));
+    }
     let mut out = format!(
-        "## linkaudit: {} message{}, {} links — {} {} error{}, {} {} warning{}, {} {} info{}\n",
-        s.messages,
-        if s.messages == 1 { "" } else { "s" },
-        s.links,
+        "## linkaudit: {} — {} {} error{}, {} {} warning{}, {} {} info{}\n",
+        what.join(", "),
         icon(Severity::Error),
         s.errors,
         if s.errors == 1 { "" } else { "s" },
