@@ -14,11 +14,10 @@ pub mod sent_via;
 use std::borrow::Cow;
 
 use serde::Serialize;
-use url::Url;
 
 use crate::extract::{Kind, RawLink};
 use crate::unwrap::codec::{contains_ignore_case, starts_with_ignore_case};
-use crate::unwrap::{parse_web, Unwrapped};
+use crate::unwrap::{web, Unwrapped};
 pub use catalog::{Catalog, EspId, HostRole, Shape};
 
 /// The class of a link, as the JSON `class` field names it.
@@ -128,26 +127,19 @@ fn judge(url: &str) -> Judged<'static> {
     }
     // Scheme-less `www.` and protocol-relative URLs get a scheme to parse, but are not called
     // insecure: the sender did not write `http:`.
-    let (parsed, written_scheme) = match parse_web(url) {
-        Some(u) => (Some(u), true),
-        None if starts_with_ignore_case(url, "www.") => (Url::parse(&format!("http://{url}")).ok(), false),
-        None if url.starts_with("//") => (Url::parse(&format!("https:{url}")).ok(), false),
+    let (facts, written_scheme) = match web::facts(url) {
+        Some(f) => (Some(f), true),
+        None if starts_with_ignore_case(url, "www.") => (web::facts(&format!("http://{url}")), false),
+        None if url.starts_with("//") => (web::facts(&format!("https:{url}")), false),
         None => (None, false),
     };
-    match parsed {
-        Some(u) => {
-            let mut pq = u.path().to_string();
-            if let Some(q) = u.query() {
-                pq.push('?');
-                pq.push_str(q);
-            }
-            Judged {
-                host: u.host_str().map(|h| Cow::Owned(h.trim_end_matches('.').to_ascii_lowercase())),
-                path_query: Cow::Owned(pq),
-                insecure: written_scheme && u.scheme() == "http",
-                mailto: false,
-            }
-        }
+    match facts {
+        Some(f) => Judged {
+            host: f.host.map(Cow::Owned),
+            path_query: Cow::Owned(f.path_query),
+            insecure: written_scheme && f.insecure,
+            mailto: false,
+        },
         None => Judged { host: None, path_query: Cow::Borrowed(""), insecure: false, mailto: false },
     }
 }

@@ -29,6 +29,7 @@ mod ses;
 mod sparkpost;
 mod substack;
 mod trailing;
+pub(crate) mod web;
 
 use serde::Serialize;
 use url::Url;
@@ -65,7 +66,7 @@ pub struct UrlFacts {
 }
 
 impl UrlFacts {
-    fn of(url: &Url) -> UrlFacts {
+    pub(crate) fn of(url: &Url) -> UrlFacts {
         let mut path_query = url.path().to_string();
         if let Some(q) = url.query() {
             path_query.push('?');
@@ -205,13 +206,13 @@ pub fn unwrap(url: &str, max_depth: usize) -> Unwrapped {
     let mut out = Unwrapped::default();
     let mut current = url.to_string();
     for depth in 0..=max_depth {
-        let Some(parsed) = parse_web(&current) else {
+        let Some(facts) = web::facts(&current) else {
             out.facts.push(None);
             out.first_non_gateway.get_or_insert(depth);
             break;
         };
-        out.facts.push(Some(UrlFacts::of(&parsed)));
-        let host = parsed.host_str().unwrap_or("").trim_end_matches('.').to_string();
+        let host = facts.host.clone().unwrap_or_default();
+        out.facts.push(Some(facts));
         let target = Target {
             raw: &current,
             host: &host,
@@ -248,14 +249,6 @@ pub fn unwrap(url: &str, max_depth: usize) -> Unwrapped {
         }
     }
     out
-}
-
-/// Parses an absolute http(s) URL; `None` for anything else.
-pub(crate) fn parse_web(s: &str) -> Option<Url> {
-    if !codec::is_web_url(s) {
-        return None;
-    }
-    Url::parse(s).ok()
 }
 
 #[cfg(test)]
