@@ -4,7 +4,8 @@
 //! `a`/`area`/`link` href, `img` src (with pixel cues), srcset, `background`, `style` url(),
 //! VML `href`/`src`, form actions, media, meta refresh, `<base href>`. `<style>` text goes to the
 //! CSS scanner. Outlook conditional comments (`<!--[if mso]> … <![endif]-->`) are parsed again
-//! as fragments — every HTML parser misses their VML buttons otherwise. Attribute values arrive
+//! as fragments — every HTML parser misses their VML buttons otherwise — and so is the text of
+//! `<noscript>`, which a mail client (no scripts) draws as markup. Attribute values arrive
 //! raw from lol_html, so entities are decoded here.
 
 use std::borrow::Cow;
@@ -81,7 +82,9 @@ pub(super) fn extract(part: &Part, out: &mut Vec<RawLink>) -> Result<(), String>
 }
 
 fn scan(html: &str, scope: Scope, state: &RefCell<State>, depth: u8) -> Result<(), String> {
-    let fragments: RefCell<Vec<(usize, String)>> = RefCell::new(Vec::new());
+    // Markup to scan again: (offset, text, inside an Outlook-only comment).
+    let fragments: RefCell<Vec<(usize, String, bool)>> = RefCell::new(Vec::new());
+    let noscript: RefCell<(Option<usize>, String)> = RefCell::new((None, String::new()));
     state.borrow_mut().anchor = None;
     let result = {
         let settings = Settings::new()
@@ -115,11 +118,28 @@ fn scan(html: &str, scope: Scope, state: &RefCell<State>, depth: u8) -> Result<(
                 }
                 Ok(())
             }))
+            // Parsers read <noscript> as text (scripting on); mail clients run no script and
+            // draw what is inside, so it is scanned again as markup.
+            .append_element_content_handler(text!("noscript", |t| {
+                let mut ns = noscript.borrow_mut();
+                if ns.0.is_none() {
+                    ns.0 = Some(scope.offset + t.source_location().bytes().start);
+                }
+                ns.1.push_str(t.as_str());
+                if t.last_in_text_node() {
+                    let at = ns.0.take().unwrap_or(scope.offset);
+                    let text = std::mem::take(&mut ns.1);
+                    if text.contains('<') {
+                        fragments.borrow_mut().push((at, text, scope.mso));
+                    }
+                }
+                Ok(())
+            }))
             .append_document_content_handler(doc_comments!(|c| {
                 let text = c.text();
                 if let Some((inner_at, inner)) = conditional_body(&text) {
                     let at = scope.offset + c.source_location().bytes().start + 4 + inner_at;
-                    fragments.borrow_mut().push((at, inner.to_string()));
+                    fragments.borrow_mut().push((at, inner.to_string(), true));
                 }
                 Ok(())
             }))
@@ -131,8 +151,8 @@ fn scan(html: &str, scope: Scope, state: &RefCell<State>, depth: u8) -> Result<(
             .map_err(|e| format!("HTML could not be read to the end: {e}"))
     };
     if depth < MAX_FRAGMENT_DEPTH {
-        for (at, fragment) in fragments.into_inner() {
-            let inner = Scope { offset: at, mso: true, amp: scope.amp };
+        for (at, fragment, mso) in fragments.into_inner() {
+            let inner = Scope { offset: at, mso, amp: scope.amp };
             scan(&fragment, inner, state, depth + 1)?;
         }
     }
@@ -494,6 +514,18 @@ mod tests {
         }
         out.push_str(&html[last..]);
         out
+    }
+
+    #[test]
+    fn noscript_content_is_markup_for_a_mail_client() {
+        let html = "<p>a</p><noscript><img src=\"https://x.example/ns.gif\" width=\"1\" height=\"1\">\n<a href=\"https://x.example/ns\">n</a></noscript>";
+        let found = links(html);
+        let urls: Vec<&str> = found.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(urls, ["https://x.example/ns.gif", "https://x.example/ns"]);
+        let img = &found[0];
+        assert_eq!((img.kind, img.pixel_hint, img.mso), (Kind::Image, true, false));
+        // Positions point into the part, as for any other link.
+        assert_eq!((found[1].line, found[1].column), (2, 10));
     }
 
     #[test]
