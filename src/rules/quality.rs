@@ -48,9 +48,22 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     utm(ctx, out);
 }
 
-/// Cheap test before the merge-tag regex: every syntax it knows has one of these bytes.
+/// Cheap test before the merge-tag regex: every syntax it knows opens with one of these byte
+/// pairs (`{{`, `{%`, `{$`, `*|`, `%%`, `[[`, `#{`, or the percent-encoded `%7B`/`%2A`), so the
+/// `%2F`s of an ordinary tracking URL no longer send it to the regex.
 fn may_hold_a_tag(url: &str) -> bool {
-    url.bytes().any(|b| matches!(b, b'{' | b'|' | b'[' | b'%'))
+    let b = url.as_bytes();
+    memchr::memchr3_iter(b'{', b'%', b'[', b).chain(memchr::memchr2_iter(b'*', b'#', b)).any(|i| {
+        match (b[i], b.get(i + 1).copied()) {
+            (b'{', Some(b'{' | b'%' | b'$')) | (b'*', Some(b'|')) | (b'%', Some(b'%')) => true,
+            (b'[', Some(b'[')) | (b'#', Some(b'{')) => true,
+            (b'%', Some(_)) => {
+                let code = b.get(i + 1..i + 3).unwrap_or_default();
+                code.eq_ignore_ascii_case(b"7B") || code.eq_ignore_ascii_case(b"2A")
+            }
+            _ => false,
+        }
+    })
 }
 
 /// Every URL of the link's chain: the link itself and each decoded hop.
@@ -319,6 +332,44 @@ fn utm(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         ),
         Some("Tag every link to your site the same way (or let the ESP add UTM parameters), so analytics attributes all clicks of the campaign".into()),
     ));
+}
+
+#[cfg(test)]
+mod prefilter_tests {
+    use super::{may_hold_a_tag, MERGE_TAG};
+
+    #[test]
+    fn prefilter_never_hides_a_tag() {
+        let tags = [
+            "{{first_name}}",
+            "{% if x %}",
+            "*|FNAME|*",
+            "%%=v(@x)=%%",
+            "[[name]]",
+            "{$name}",
+            "#{name}",
+            "%7B%7Bname%7D%7D",
+            "%7b%7bname%7d%7d",
+            "%2A%7CFNAME%7C%2A",
+        ];
+        for t in tags {
+            let url = format!("https://x.example/a?u={t}&v=%2F");
+            assert!(MERGE_TAG.is_match(&url), "{url}");
+            assert!(may_hold_a_tag(&url), "{url}");
+        }
+        for plain in ["https://u1.ct.sendgrid.net/ls/click?upn=a%2Fb%3D%3D", "https://x.example/[a]{b}*c#d"] {
+            assert!(!may_hold_a_tag(plain), "{plain}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn prefilter_is_implied_by_the_regex(s in "[a-z0-9{}%*|\\[\\]#$=7BbAaCcDd ]{0,30}") {
+            if MERGE_TAG.is_match(&s) {
+                proptest::prop_assert!(may_hold_a_tag(&s), "{}", s);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
