@@ -275,3 +275,33 @@ fn a_disappearing_folder_is_an_error() {
     let status = w.child.wait().unwrap();
     assert_eq!(status.code(), Some(2));
 }
+
+#[test]
+fn an_mbox_is_streamed_and_matches_a_one_shot_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("inbox");
+    let reports = tmp.path().join("reports");
+    fs::create_dir_all(&dir).unwrap();
+    let mut mbox = String::new();
+    for i in 0..3 {
+        mbox.push_str("From news@news.example.com Sun Nov 29 10:00:00 2026\n");
+        mbox.push_str(&message(&format!("m{i}"), 1, links_for(i)).replace("\r\n", "\n"));
+    }
+    fs::write(dir.join("sends.mbox"), &mbox).unwrap();
+    let out = Command::new(BIN)
+        .arg("watch")
+        .arg(&dir)
+        .args(["--once", "--no-config", "--expect", "track.example.com", "--color", "never", "--reports"])
+        .arg(&reports)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 3, "one verdict per message: {stdout}");
+    let one = Command::new(BIN)
+        .arg(dir.join("sends.mbox"))
+        .args(["--no-config", "--expect", "track.example.com", "--format", "json"])
+        .output()
+        .unwrap();
+    let report = fs::read(reports.join("sends.mbox.linkaudit.json")).unwrap();
+    assert_eq!(String::from_utf8_lossy(&one.stdout), String::from_utf8_lossy(&report));
+}

@@ -11,6 +11,8 @@ pub mod output;
 mod rules_cmd;
 mod run;
 #[cfg(feature = "watch")]
+mod sidecar;
+#[cfg(feature = "watch")]
 mod watch;
 
 use args::{Cli, Command};

@@ -255,6 +255,8 @@ struct Sink {
     expect: Vec<String>,
     /// HTML sections, rendered as messages arrive.
     sections: Vec<String>,
+    /// The JSON report, streamed message by message.
+    json: report::json::Stream,
     /// Tracking hosts to check (`--check-dns`).
     #[cfg(feature = "network")]
     targets: Option<super::domain_cmd::Targets>,
@@ -289,11 +291,15 @@ impl Sink {
             targets: args.check_dns.then(|| super::domain_cmd::Targets::expected(&expect)),
             expect,
             sections: Vec::new(),
+            json: report::json::Stream::default(),
         }
     }
 
     fn streaming(&self) -> bool {
-        matches!(self.format, Format::Text | Format::Concise | Format::JsonLines | Format::Github)
+        matches!(
+            self.format,
+            Format::Text | Format::Concise | Format::Json | Format::JsonLines | Format::Github
+        )
     }
 
     fn failure(&mut self, source: String, message: String) {
@@ -327,6 +333,10 @@ impl Sink {
                 format!("{sep}{}", report::text::render_message(&m, self.color))
             }
             Format::Concise => report::concise::render_message(&m),
+            Format::Json => {
+                let begin = if self.first { self.json.begin() } else { String::new() };
+                begin + &self.json.message(&m)
+            }
             Format::JsonLines => report::json_lines::render_message(&m),
             _ => report::github::render_message(&m),
         };
@@ -373,7 +383,9 @@ impl Sink {
             Format::Concise => report::concise::render_tail(&report),
             Format::JsonLines => report::json_lines::render_tail(&report),
             Format::Github => report::github::render_tail(&report),
-            Format::Json => report::json::render(&report),
+            // The messages are written already; a run without any gets the opening here.
+            Format::Json if self.first => self.json.begin() + &self.json.end(&report),
+            Format::Json => self.json.end(&report),
             Format::Junit => report::junit::render(&report, self.threshold),
             Format::Sarif => report::sarif::render(&report),
             Format::Markdown => report::markdown::render(&report),

@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,14 +19,18 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use linkaudit::report::{self, InputFailure, MessageReport, Report};
+use linkaudit::input::mbox::MboxReader;
+use linkaudit::input::InputError;
+use linkaudit::report::{self, InputFailure, MessageReport};
 use linkaudit::{Options, Severity};
 use notify::{PollWatcher, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, new_debouncer_opt, DebounceEventResult, FileIdMap};
 
 use super::args::{ColorWhen, WatchArgs, WatchFormat};
+use super::inputs::Input;
 use super::output::Exit;
 use super::run::{config_fail_on, load_config, options, read_error, threshold};
+use super::sidecar::Sidecars;
 
 /// How long size and mtime must stay unchanged before a file is read.
 const SETTLE: Duration = Duration::from_millis(60);
@@ -287,41 +291,95 @@ impl Watch<'_> {
     }
 
     /// Audits one file (unless this version was audited already) and reports the verdict.
+    /// The file is never held whole: it is hashed in chunks, a message is read up to the input
+    /// limit, an mbox is audited message by message as it streams, and verdicts and report files
+    /// are written as each message is done.
     fn process(&mut self, path: &Path) -> Result<(), Exit> {
-        let bytes = match fs::read(path) {
-            Ok(b) => b,
+        let hash = match content_hash(path) {
+            Ok(h) => h,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return self.print(&self.error_line(path, &read_error(&e))),
         };
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        bytes.hash(&mut hasher);
-        let hash = hasher.finish();
         if self.audited.get(path) == Some(&hash) {
             return Ok(());
         }
         self.audited.insert(path.to_path_buf(), hash);
         let source = path.display().to_string();
-        let (mut messages, errors) = match linkaudit::audit_all(&source, &bytes, &self.opts) {
-            Ok(m) => (m, Vec::new()),
-            Err(e) => (Vec::new(), vec![InputFailure { source: source.clone(), message: e.to_string() }]),
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let scratch = if self.args.no_reports {
+            None
+        } else {
+            self.args.reports.clone().or_else(|| path.parent().map(Path::to_path_buf))
         };
-        if self.args.common.redact {
-            for m in &mut messages {
-                report::redact::message(m);
+        let mut sidecars = Sidecars::new(scratch.as_deref(), &name);
+        let input = Input::File(path.to_path_buf());
+        let cap = self.opts.limits.max_input_bytes.saturating_add(1);
+        match input.read_unless_mbox(cap) {
+            Ok(Some(bytes)) => match linkaudit::audit_all(&source, &bytes, &self.opts) {
+                Ok(messages) => {
+                    for m in messages {
+                        self.one(&mut sidecars, m)?;
+                    }
+                }
+                Err(e) => sidecars.error(InputFailure { source: source.clone(), message: e.to_string() }),
+            },
+            Ok(None) => {
+                let mut any = false;
+                match input.open() {
+                    Ok(reader) => {
+                        for raw in MboxReader::new(reader).with_cap(cap) {
+                            match raw {
+                                Ok(raw) => {
+                                    any = true;
+                                    self.one(
+                                        &mut sidecars,
+                                        linkaudit::audit_message(&source, &raw, &self.opts),
+                                    )?;
+                                }
+                                Err(e) => {
+                                    sidecars.error(InputFailure {
+                                        source: source.clone(),
+                                        message: read_error(&e),
+                                    });
+                                    break;
+                                }
+                            }
+                        }
+                        if !any && sidecars.errors().is_empty() {
+                            let message = InputError::mbox_without_messages().to_string();
+                            sidecars.error(InputFailure { source: source.clone(), message });
+                        }
+                    }
+                    Err(e) => {
+                        sidecars.error(InputFailure { source: source.clone(), message: read_error(&e) })
+                    }
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => sidecars.error(InputFailure { source: source.clone(), message: read_error(&e) }),
+        }
+        let errors: String = sidecars.errors().iter().map(|e| self.error_line(path, &e.message)).collect();
+        let failed = sidecars.failed(self.threshold);
+        let moved_to = if failed { &self.args.move_to_fail } else { &self.args.move_to_pass };
+        let folder = self.args.reports.clone().or_else(|| moved_to.clone()).or(scratch);
+        if let Err(e) = sidecars.finish(folder.as_deref(), &name) {
+            eprintln!("linkaudit: warning: cannot write the reports of {}: {e}", path.display());
+        }
+        if let Some(dest) = moved_to {
+            if let Err(e) = fs::rename(path, dest.join(&name)) {
+                eprintln!("linkaudit: warning: cannot move {} to {}: {e}", path.display(), dest.display());
             }
         }
-        let failed = !errors.is_empty()
-            || self.threshold.is_some_and(|t| messages.iter().any(|m| m.worst().is_some_and(|w| w >= t)));
-        let mut out = String::new();
-        for m in &messages {
-            out.push_str(&self.verdict(m));
+        self.print(&errors)
+    }
+
+    /// One message: its verdict now, its reports into the files being written.
+    fn one(&self, sidecars: &mut Sidecars, mut m: MessageReport) -> Result<(), Exit> {
+        if self.args.common.redact {
+            report::redact::message(&mut m);
         }
-        for e in &errors {
-            out.push_str(&self.error_line(path, &e.message));
-        }
-        let report = Report::new(messages, errors);
-        self.write_reports(path, &report, failed);
-        self.print(&out)
+        sidecars.message(&m);
+        self.print(&self.verdict(&m))
     }
 
     fn verdict(&self, m: &MessageReport) -> String {
@@ -370,40 +428,20 @@ impl Watch<'_> {
             }
         }
     }
-
-    /// `<name>.linkaudit.json` and `.txt`, then the optional move.
-    fn write_reports(&self, path: &Path, report: &Report, failed: bool) {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let moved_to = if failed { &self.args.move_to_fail } else { &self.args.move_to_pass };
-        let folder = match (&self.args.reports, moved_to) {
-            (Some(r), _) => Some(r.clone()),
-            (None, Some(m)) => Some(m.clone()),
-            (None, None) => path.parent().map(Path::to_path_buf),
-        };
-        if !self.args.no_reports {
-            if let Some(folder) = folder {
-                let json = report::json::render(report);
-                let text = report::text::render(report, false);
-                for (ext, body) in [("json", json), ("txt", text)] {
-                    let target = folder.join(format!("{name}.linkaudit.{ext}"));
-                    if let Err(e) = write_atomically(&target, body.as_bytes()) {
-                        eprintln!("linkaudit: warning: cannot write {}: {e}", target.display());
-                    }
-                }
-            }
-        }
-        if let Some(dest) = moved_to {
-            let target = dest.join(&name);
-            if let Err(e) = fs::rename(path, &target) {
-                eprintln!("linkaudit: warning: cannot move {} to {}: {e}", path.display(), dest.display());
-            }
-        }
-    }
 }
 
-/// Writes through a temporary name, so a reader never sees half a report.
-fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = target.with_extension("tmp~");
-    fs::write(&tmp, bytes)?;
-    fs::rename(&tmp, target)
+/// A hash of the file's content, read in chunks.
+fn content_hash(path: &Path) -> std::io::Result<u64> {
+    use std::io::Read;
+    let mut file = fs::File::open(path)?;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.write(&buf[..n]);
+    }
+    Ok(hasher.finish())
 }

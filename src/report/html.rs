@@ -9,7 +9,6 @@
 //! has taken out everything that could load, run or navigate. Every string from the message is
 //! HTML-escaped, and control and bidi characters are shown as `\u{…}` escapes.
 
-use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write;
 
@@ -29,24 +28,7 @@ pub struct Page<'a> {
     pub redact: bool,
 }
 
-/// HTML-escapes `s` for text and double- or single-quoted attributes.
-pub fn escape(s: &str) -> Cow<'_, str> {
-    if !s.contains(['&', '<', '>', '"', '\'']) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
-}
+pub use super::sanitize::markup as escape;
 
 /// Untrusted text for the page: control, bidi and invisible characters shown, then escaped.
 fn t(s: &str) -> String {

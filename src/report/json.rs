@@ -1,10 +1,93 @@
-//! Report renderer: JSON, the output contract of ARCHITECTURE.md (pretty-printed).
+//! Report renderer: JSON, the output contract of ARCHITECTURE.md (pretty-printed) — whole, or
+//! streamed message by message with exactly the same bytes ([`Stream`]), so a long mbox is
+//! written without holding every message's report.
 
-use super::Report;
+use serde::Serialize;
+
+use super::{MessageReport, Report};
 
 /// The whole report as pretty JSON, ending with a newline.
 pub fn render(report: &Report) -> String {
     let mut s = serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
+}
+
+/// The pieces of [`render`]'s output, produced one message at a time.
+#[derive(Debug, Default)]
+pub struct Stream {
+    messages: usize,
+}
+
+/// The fields of a report that follow `messages`, in the contract's order.
+#[derive(Serialize)]
+struct Tail<'a> {
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    batch_findings: &'a [crate::rules::batch::BatchFinding],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [super::InputFailure],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    domains: &'a [crate::domain::DomainReport],
+    summary: &'a super::Summary,
+}
+
+/// Every line of `pretty` indented by `n` more spaces (JSON strings hold no raw newline).
+fn indent(pretty: &str, n: usize) -> String {
+    let pad = " ".repeat(n);
+    pretty.lines().map(|l| format!("{pad}{l}")).collect::<Vec<_>>().join("\n")
+}
+
+impl Stream {
+    /// The opening of the report.
+    pub fn begin(&self) -> String {
+        "{\n  \"version\": 1,\n  \"messages\": [".to_string()
+    }
+
+    /// One message.
+    pub fn message(&mut self, m: &MessageReport) -> String {
+        let json = serde_json::to_string_pretty(m).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        let sep = if self.messages == 0 { "\n" } else { ",\n" };
+        self.messages += 1;
+        format!("{sep}{}", indent(&json, 4))
+    }
+
+    /// The close: everything after the messages, from a report whose `messages` are left out.
+    pub fn end(&self, rest: &Report) -> String {
+        let tail = Tail {
+            batch_findings: &rest.batch_findings,
+            errors: &rest.errors,
+            domains: &rest.domains,
+            summary: &rest.summary,
+        };
+        let json = serde_json::to_string_pretty(&tail).unwrap_or_default();
+        let inner = json.strip_prefix("{\n").and_then(|j| j.strip_suffix("\n}")).unwrap_or("");
+        let close = if self.messages == 0 { "]" } else { "\n  ]" };
+        format!("{close},\n{inner}\n}}\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streamed_pieces_are_the_whole_render() {
+        let mbox = include_str!("../../fixtures/rules/LA206-two-esps-across-messages.mbox");
+        for input in [mbox, "", "not an email"] {
+            let messages =
+                crate::audit_all("x.mbox", input.as_bytes(), &crate::Options::default()).unwrap_or_default();
+            let report = Report::new(
+                messages,
+                vec![super::super::InputFailure { source: "y".into(), message: "z".into() }],
+            );
+            let mut s = Stream::default();
+            let mut out = s.begin();
+            for m in &report.messages {
+                out.push_str(&s.message(m));
+            }
+            let rest = Report { messages: Vec::new(), ..report.clone() };
+            out.push_str(&s.end(&rest));
+            assert_eq!(out, render(&report));
+        }
+    }
 }

@@ -1,6 +1,7 @@
-//! Report: untrusted text (URLs, subjects, anchor text) made safe for a terminal — control
-//! characters, bidi overrides, zero-width and tag characters are shown as `\u{…}` escapes
-//! (after fd's `sanitize.rs`), so a hostile message cannot reorder or hide what is printed.
+//! Report: untrusted text (URLs, subjects, anchor text) made safe for where it is shown — for a
+//! terminal, control characters, bidi overrides, zero-width and tag characters become `\u{…}`
+//! escapes (after fd's `sanitize.rs`), so a hostile message cannot reorder or hide what is
+//! printed; for HTML and XML, the markup characters are escaped.
 
 use std::borrow::Cow;
 
@@ -31,9 +32,35 @@ pub fn terminal(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `s` with `& < > " '` escaped for HTML or XML text and quoted attributes; borrowed when none.
+pub fn markup(s: &str) -> Cow<'_, str> {
+    if !s.contains(['&', '<', '>', '"', '\'']) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::terminal;
+    use super::{markup, terminal};
+    use std::borrow::Cow;
+
+    #[test]
+    fn markup_escapes() {
+        assert_eq!(markup("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&#39;");
+        assert!(matches!(markup("plain"), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn escapes() {
