@@ -268,6 +268,8 @@ fn on_element(el: &mut Element<'_, '_>, html: &str, scope: Scope, st: &mut State
                     "a" => Kind::Anchor,
                     "area" => Kind::Area,
                     "link" => Kind::Link,
+                    // SVG's <image href> loads a picture; browsers draw it in HTML mail too.
+                    "image" => Kind::Image,
                     "base" => {
                         if st.base.is_none() {
                             st.base = Url::parse(value.trim()).ok();
@@ -514,6 +516,12 @@ mod tests {
         }
         out.push_str(&html[last..]);
         out
+    }
+
+    #[test]
+    fn svg_image_href_is_an_image() {
+        let found = links(r#"<svg><image href="https://x.example/i.png" width="10" height="10"/></svg>"#);
+        assert_eq!(found.iter().map(|l| l.kind).collect::<Vec<_>>(), [Kind::Image]);
     }
 
     #[test]
