@@ -404,3 +404,40 @@ fn check_dns_checks_the_hosts_the_messages_use() {
     assert_eq!(report["domains"].as_array().unwrap().len(), 1);
     assert_eq!(report["summary"]["domains"], 1);
 }
+
+#[test]
+fn check_dns_gives_each_host_only_the_esps_of_its_own_messages() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let send = |name: &str, header: &str, url: &str| {
+        let text = format!(
+            "From: news@example.com\nTo: qa@example.org\nSubject: {name}\n{header}\nMIME-Version: 1.0\nContent-Type: text/html\n\n<a href=\"{url}\">x</a>\n"
+        );
+        std::fs::write(dir.path().join(format!("{name}.eml")), text).unwrap();
+    };
+    send("tx", "X-SG-EID: abc", "https://track.example.com/ls/click?upn=u001.abc");
+    send("mkt", "X-Mailgun-Sid: abc", "https://mg.example.com/c/eJxVjEEKwjAQRfeeIhsCXcSZprZ");
+    let out = Command::cargo_bin("linkaudit")
+        .unwrap()
+        .arg(dir.path())
+        .args([
+            "--no-config",
+            "--expect",
+            "track.example.com,mg.example.com",
+            "--check-dns",
+            "--no-tls",
+            "--no-auth",
+        ])
+        .args(["-f", "json"])
+        .arg(format!("--resolver={}", f.dns))
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let domains = report["domains"].as_array().unwrap();
+    assert_eq!(domains.len(), 2, "{report:#}");
+    for d in domains {
+        let codes: Vec<&str> =
+            d["findings"].as_array().unwrap().iter().filter_map(|f| f["code"].as_str()).collect();
+        assert!(codes.is_empty(), "{}: {codes:?}", d["host"]);
+    }
+}

@@ -38,7 +38,8 @@ impl Targets {
     }
 
     /// The sender's own tracking hosts in a message (expected or branded), with its ESPs, From
-    /// domain and DKIM selectors.
+    /// domain and DKIM selectors. A host gets the ESPs only of the messages that use it: two
+    /// messages through two ESPs on two hosts are no "one host, two ESPs" case.
     pub fn add(&mut self, m: &MessageReport) {
         let mut hosts: BTreeSet<&str> = BTreeSet::new();
         for l in &m.links {
@@ -55,15 +56,20 @@ impl Targets {
             .filter(|r| r.role == DomainRole::Dkim)
             .filter_map(|r| r.selector.clone().map(|s| (s, r.domain.clone())))
             .collect();
-        let esps: Vec<String> = m.sent_via.iter().map(|s| s.esp.clone()).collect();
-        let expected: Vec<String> = self.0.keys().cloned().collect();
-        for h in hosts.into_iter().map(str::to_string).chain(expected) {
-            let t = self.0.entry(h).or_default();
-            t.esps.extend(esps.iter().cloned());
+        for h in hosts {
+            let t = self.0.entry(h.to_string()).or_default();
+            t.esps.extend(m.sent_via.iter().map(|s| s.esp.clone()));
+            t.dkim.extend(dkim.iter().cloned());
+        }
+        // The sender's From domain and DKIM keys apply to every host, also an `--expect` host
+        // no message uses (yet).
+        for t in self.0.values_mut() {
             if t.from.is_none() {
                 t.from.clone_from(&from);
             }
-            t.dkim.extend(dkim.iter().cloned());
+            if t.dkim.is_empty() {
+                t.dkim.extend(dkim.iter().cloned());
+            }
         }
     }
 
