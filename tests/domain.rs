@@ -277,6 +277,13 @@ fn tls_cases_give_their_findings_and_http_asks_only_the_root() {
     assert_eq!(d["http"]["status"], 302);
     assert_eq!(d["http"]["location"], "https://www.example.com/");
 
+    // --no-http keeps the TLS check and skips the request.
+    let before = fixture().requests.lock().unwrap().len();
+    let (_, report) = domain(&["valid.example.com", "--no-auth", "--no-http"]);
+    assert_eq!(report["domains"][0]["tls"]["verified"], true);
+    assert!(report["domains"][0]["http"].is_null(), "{report:#}");
+    assert_eq!(fixture().requests.lock().unwrap().len(), before, "--no-http sent a request");
+
     let cases = [
         ("expiring.example.com", "LA912", "expires in"),
         ("expired.example.com", "LA911", "expired on"),

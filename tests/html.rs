@@ -71,6 +71,14 @@ fn page_is_self_contained_and_escaped() {
     assert!(page.contains("\\u{202e}"));
     // The preview is sandboxed without any allowance.
     assert!(page.contains("<iframe sandbox=\"\""));
+    // The link table filters by class without script: a radio button per class, and every row
+    // carries its class for the CSS rule that hides the others.
+    for class in ["expected", "esp-default", "esp-custom", "direct"] {
+        assert!(page.contains(&format!("class=\"f-{class}\"")), "no filter for {class}");
+        assert!(page.contains(&format!(".msg:has(.f-{class}:checked) .links tbody tr:not(.c-{class})")));
+    }
+    let rows = Regex::new(r#"<tr class="c-(esp-default|direct|expected|esp-custom)">"#).unwrap();
+    assert!(rows.find_iter(&page).count() >= 30, "every link row is classed");
 }
 
 /// A TCP listener on 127.0.0.1 that Chromium uses as its proxy for every request; it counts

@@ -305,3 +305,31 @@ fn an_mbox_is_streamed_and_matches_a_one_shot_run() {
     let report = fs::read(reports.join("sends.mbox.linkaudit.json")).unwrap();
     assert_eq!(String::from_utf8_lossy(&one.stdout), String::from_utf8_lossy(&report));
 }
+
+#[test]
+fn redacted_batch_findings_match_a_one_shot_run() {
+    // An mbox with findings across its messages (LA206): the report file is redacted exactly as
+    // `linkaudit FILE --redact` is, batch findings included.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("inbox");
+    let reports = tmp.path().join("reports");
+    fs::create_dir_all(&dir).unwrap();
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/LA206-two-esps-across-messages.mbox");
+    fs::copy(&fixture, dir.join("sends.mbox")).unwrap();
+    let args = ["--no-config", "--expect", "track.example.com", "--redact"];
+    Command::new(BIN)
+        .arg("watch")
+        .arg(&dir)
+        .arg("--once")
+        .args(args)
+        .arg("--reports")
+        .arg(&reports)
+        .output()
+        .unwrap();
+    let one =
+        Command::new(BIN).arg(dir.join("sends.mbox")).args(args).args(["--format", "json"]).output().unwrap();
+    let report = fs::read_to_string(reports.join("sends.mbox.linkaudit.json")).unwrap();
+    assert!(report.contains("\"batch_findings\""), "{report}");
+    assert_eq!(String::from_utf8_lossy(&one.stdout), report);
+}

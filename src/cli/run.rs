@@ -7,8 +7,8 @@ use std::sync::Arc;
 use indicatif::{ProgressBar, ProgressStyle};
 use linkaudit::input::mbox::MboxReader;
 use linkaudit::input::InputError;
-use linkaudit::report::{self, InputFailure, MessageReport, Report, Summary};
-use linkaudit::rules::batch::BatchIndex;
+use linkaudit::report::tally::Tally;
+use linkaudit::report::{self, InputFailure, MessageReport, Report};
 use linkaudit::{Limits, Options, Severity};
 use rayon::prelude::*;
 
@@ -247,10 +247,7 @@ struct Sink {
     threshold: Option<Severity>,
     writer: Writer,
     collected: Vec<MessageReport>,
-    errors: Vec<InputFailure>,
-    index: BatchIndex,
-    summary: Summary,
-    worst: Option<Severity>,
+    tally: Tally,
     first: bool,
     expect: Vec<String>,
     /// HTML sections, rendered as messages arrive.
@@ -282,10 +279,7 @@ impl Sink {
             threshold,
             writer: Writer::new(args.output.as_deref()),
             collected: Vec::new(),
-            errors: Vec::new(),
-            index: BatchIndex::default(),
-            summary: Summary::default(),
-            worst: None,
+            tally: Tally::default(),
             first: true,
             #[cfg(feature = "network")]
             targets: args.check_dns.then(|| super::domain_cmd::Targets::expected(&expect)),
@@ -304,7 +298,7 @@ impl Sink {
 
     fn failure(&mut self, source: String, message: String) {
         eprintln!("linkaudit: error: {source}: {message}");
-        self.errors.push(InputFailure { source, message });
+        self.tally.error(InputFailure { source, message });
     }
 
     fn message(&mut self, mut m: MessageReport) -> Result<(), Exit> {
@@ -315,9 +309,7 @@ impl Sink {
         if self.redact {
             report::redact::message(&mut m);
         }
-        self.index.add(&m);
-        self.summary.add(&m);
-        self.worst = self.worst.max(m.worst());
+        self.tally.message(&m);
         if self.format == Format::Html {
             let page = report::html::Page { expect: &self.expect, redact: self.redact };
             self.sections.push(report::html::section(self.collected.len(), &m, &page));
@@ -356,26 +348,9 @@ impl Sink {
         };
         #[cfg(not(feature = "network"))]
         let (domains, _, _) = (Vec::new(), args, opts);
-        let mut batch = self.index.findings();
-        if self.redact {
-            for b in &mut batch {
-                b.finding.url = b.finding.url.as_deref().map(report::redact::url);
-                b.finding.message = report::redact::text(&b.finding.message);
-            }
-        }
-        let batch_worst = batch.iter().map(|b| b.finding.severity).max();
-        self.summary.add_findings(batch.iter().map(|b| &b.finding));
-        self.summary.unreadable = self.errors.len();
-        let nothing_audited = self.summary.messages == 0;
-        let report = Report {
-            version: 1,
-            messages: std::mem::take(&mut self.collected),
-            batch_findings: batch,
-            errors: std::mem::take(&mut self.errors),
-            domains: Vec::new(),
-            summary: std::mem::take(&mut self.summary),
-        }
-        .with_domains(domains);
+        let nothing_audited = self.tally.messages() == 0;
+        let (rest, worst) = std::mem::take(&mut self.tally).finish(self.redact);
+        let report = Report { messages: std::mem::take(&mut self.collected), ..rest }.with_domains(domains);
         let text = match self.format {
             // Nothing was audited: the errors on stderr say it all.
             Format::Text | Format::Concise if nothing_audited => String::new(),
@@ -405,7 +380,7 @@ impl Sink {
             return Exit::Error;
         }
         let domain_worst = report.domains.iter().filter_map(|d| d.worst()).max();
-        let worst = self.worst.max(batch_worst).max(domain_worst);
+        let worst = worst.max(domain_worst);
         if self.threshold.is_some_and(|t| worst.is_some_and(|w| w >= t)) {
             Exit::Findings
         } else {

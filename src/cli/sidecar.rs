@@ -7,19 +7,15 @@ use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use linkaudit::report::{self, json, InputFailure, MessageReport, Report, Summary};
-use linkaudit::rules::batch::BatchIndex;
+use linkaudit::report::tally::Tally;
+use linkaudit::report::{self, json, InputFailure, MessageReport};
 use linkaudit::Severity;
 
 /// The reports of one file, being written.
 pub struct Sidecars {
     files: Option<[(PathBuf, BufWriter<File>); 2]>,
     json: json::Stream,
-    messages: usize,
-    summary: Summary,
-    index: BatchIndex,
-    errors: Vec<InputFailure>,
-    worst: Option<Severity>,
+    tally: Tally,
     failure: Option<std::io::Error>,
 }
 
@@ -41,16 +37,7 @@ impl Sidecars {
                 }
             }
         });
-        let mut s = Sidecars {
-            files,
-            json: json::Stream::default(),
-            messages: 0,
-            summary: Summary::default(),
-            index: BatchIndex::default(),
-            errors: Vec::new(),
-            worst: None,
-            failure,
-        };
+        let mut s = Sidecars { files, json: json::Stream::default(), tally: Tally::default(), failure };
         let begin = s.json.begin();
         s.write(&begin, "");
         s
@@ -67,46 +54,45 @@ impl Sidecars {
     /// Adds a message's report.
     pub fn message(&mut self, m: &MessageReport) {
         let json = self.json.message(m);
-        let sep = if self.messages > 0 { "\n" } else { "" };
+        let sep = if self.tally.messages() > 0 { "\n" } else { "" };
         let text = format!("{sep}{}", report::text::render_message(m, false));
         self.write(&json, &text);
-        self.messages += 1;
-        self.summary.add(m);
-        self.index.add(m);
-        self.worst = self.worst.max(m.worst());
+        self.tally.message(m);
     }
 
     /// Records an input that could not be read.
     pub fn error(&mut self, failure: InputFailure) {
-        self.errors.push(failure);
-    }
-
-    /// Nothing could be read, or a finding is at or above `threshold`.
-    pub fn failed(&self, threshold: Option<Severity>) -> bool {
-        let batch = self.index.findings().iter().map(|b| b.finding.severity).max();
-        !self.errors.is_empty() || threshold.is_some_and(|t| self.worst.max(batch).is_some_and(|w| w >= t))
+        self.tally.error(failure);
     }
 
     /// The inputs that could not be read.
     pub fn errors(&self) -> &[InputFailure] {
-        &self.errors
+        self.tally.errors()
     }
 
-    /// Writes the tails and moves the reports to `folder` as `<name>.linkaudit.{json,txt}`.
-    pub fn finish(mut self, folder: Option<&Path>, name: &str) -> std::io::Result<()> {
-        let mut summary = std::mem::take(&mut self.summary);
-        let batch = self.index.findings();
-        summary.add_findings(batch.iter().map(|b| &b.finding));
-        summary.unreadable = self.errors.len();
-        let rest = Report {
-            version: 1,
-            messages: Vec::new(),
-            batch_findings: batch,
-            errors: std::mem::take(&mut self.errors),
-            domains: Vec::new(),
-            summary,
-        };
-        let (json, text) = (self.json.end(&rest), report::text::render_tail(&rest, false));
+    /// Writes the tails (batch findings redacted when the run redacts) and moves the reports to
+    /// `folder(failed)` as `<name>.linkaudit.{json,txt}`, where `failed` says that nothing could
+    /// be read or a finding is at or above `threshold`. Returns `failed`.
+    pub fn finish(
+        mut self,
+        redacted: bool,
+        threshold: Option<Severity>,
+        folder: impl FnOnce(bool) -> Option<PathBuf>,
+        name: &str,
+    ) -> (bool, std::io::Result<()>) {
+        let (rest, worst) = std::mem::take(&mut self.tally).finish(redacted);
+        let failed = !rest.errors.is_empty() || threshold.is_some_and(|t| worst.is_some_and(|w| w >= t));
+        let folder = folder(failed);
+        (failed, self.close(&rest, folder.as_deref(), name))
+    }
+
+    fn close(
+        &mut self,
+        rest: &linkaudit::report::Report,
+        folder: Option<&Path>,
+        name: &str,
+    ) -> std::io::Result<()> {
+        let (json, text) = (self.json.end(rest), report::text::render_tail(rest, false));
         self.write(&json, &text);
         if let Some(e) = self.failure.take() {
             self.discard();

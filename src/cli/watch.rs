@@ -359,12 +359,14 @@ impl Watch<'_> {
             Err(e) => sidecars.error(InputFailure { source: source.clone(), message: read_error(&e) }),
         }
         let errors: String = sidecars.errors().iter().map(|e| self.error_line(path, &e.message)).collect();
-        let failed = sidecars.failed(self.threshold);
-        let moved_to = if failed { &self.args.move_to_fail } else { &self.args.move_to_pass };
-        let folder = self.args.reports.clone().or_else(|| moved_to.clone()).or(scratch);
-        if let Err(e) = sidecars.finish(folder.as_deref(), &name) {
+        let moved_to = |failed: bool| if failed { &self.args.move_to_fail } else { &self.args.move_to_pass };
+        let folder =
+            |failed: bool| self.args.reports.clone().or_else(|| moved_to(failed).clone()).or(scratch);
+        let (failed, written) = sidecars.finish(self.args.common.redact, self.threshold, folder, &name);
+        if let Err(e) = written {
             eprintln!("linkaudit: warning: cannot write the reports of {}: {e}", path.display());
         }
+        let moved_to = moved_to(failed);
         if let Some(dest) = moved_to {
             if let Err(e) = fs::rename(path, dest.join(&name)) {
                 eprintln!("linkaudit: warning: cannot move {} to {}: {e}", path.display(), dest.display());

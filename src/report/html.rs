@@ -83,8 +83,9 @@ pub fn assemble(report: &Report, sections: &[String], page: &Page<'_>) -> String
     out
 }
 
-fn verdict(m: &MessageReport) -> (&'static str, &'static str) {
-    match m.worst() {
+/// CSS class and label of a verdict, from the worst finding.
+fn verdict(worst: Option<Severity>) -> (&'static str, &'static str) {
+    match worst {
         Some(Severity::Error) => ("fail", "✖ fail"),
         Some(Severity::Warning) => ("warn", "⚠ warnings"),
         _ => ("pass", "✔ pass"),
@@ -124,7 +125,7 @@ fn summary(out: &mut String, report: &Report, page: &Page<'_>) {
              <th>errors</th><th>warnings</th><th>infos</th><th>links</th><th>sent via</th></tr></thead><tbody>",
         );
         for (i, m) in report.messages.iter().enumerate() {
-            let (class, word) = verdict(m);
+            let (class, word) = verdict(m.worst());
             let (e, w, n) = m.counts();
             let via: Vec<String> = m.sent_via.iter().map(|v| t(&v.esp)).collect();
             let _ = write!(
@@ -198,7 +199,7 @@ fn number(m: &MessageReport) -> (Vec<Numbered<'_>>, Vec<&Finding>) {
 }
 
 fn message(out: &mut String, i: usize, m: &MessageReport, page: &Page<'_>) {
-    let (class, word) = verdict(m);
+    let (class, word) = verdict(m.worst());
     let (numbered, loose) = number(m);
     let _ = write!(
         out,
@@ -428,11 +429,7 @@ fn links_table(out: &mut String, i: usize, m: &MessageReport) {
 
 /// A checked tracking domain: its facts and findings.
 fn domain(out: &mut String, d: &crate::domain::DomainReport) {
-    let class = match d.worst() {
-        Some(Severity::Error) => "fail",
-        Some(Severity::Warning) => "warn",
-        _ => "pass",
-    };
+    let (class, _) = verdict(d.worst());
     let _ = write!(
         out,
         "<section class=\"msg {class}\"><h2>Tracking domain {}</h2><dl class=\"facts\">",

@@ -17,6 +17,7 @@ pub mod preview;
 pub mod redact;
 pub mod sanitize;
 pub mod sarif;
+pub mod tally;
 pub mod text;
 
 use serde::Serialize;

@@ -40,8 +40,9 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     // Links share a few hosts: judge each host once.
     let mut hosts: HashMap<String, Option<&'static str>> = HashMap::new();
     for l in ctx.links {
-        merge_tags(l, out);
-        malformed(l, out);
+        // The merge-tag search runs once per link; LA104 stays quiet when the link itself has one.
+        let tag_at = merge_tags(l, out);
+        malformed(l, tag_at == Some(0), out);
         text_mismatch(l, out);
         staging(l, from_reserved, &mut hosts, out);
     }
@@ -71,30 +72,30 @@ fn chain(l: &AuditedLink) -> impl Iterator<Item = &str> {
     std::iter::once(l.raw.url.as_str()).chain(l.unwrapped.hops.iter().map(|h| h.url.as_str()))
 }
 
-/// LA103.
-fn merge_tags(l: &AuditedLink, out: &mut Vec<Finding>) {
-    if let Some(tag) = chain(l).filter(|u| may_hold_a_tag(u)).find_map(|u| MERGE_TAG.find(u)) {
-        let shown: String = tag.as_str().chars().take(60).collect();
-        out.push(at_link(
-            &LA103,
-            LA103.severity,
-            l,
-            format!("the URL contains the unrendered merge tag {shown}"),
-            Some("The template variable was not filled in: check its name and its fallback, or send the test through the campaign (not a raw template preview)".into()),
-        ));
-    }
+/// LA103; returns where in the chain the tag is (0: the link itself).
+fn merge_tags(l: &AuditedLink, out: &mut Vec<Finding>) -> Option<usize> {
+    let (at, tag) = chain(l)
+        .enumerate()
+        .filter(|(_, u)| may_hold_a_tag(u))
+        .find_map(|(i, u)| MERGE_TAG.find(u).map(|m| (i, m)))?;
+    let shown: String = tag.as_str().chars().take(60).collect();
+    out.push(at_link(
+        &LA103,
+        LA103.severity,
+        l,
+        format!("the URL contains the unrendered merge tag {shown}"),
+        Some("The template variable was not filled in: check its name and its fallback, or send the test through the campaign (not a raw template preview)".into()),
+    ));
+    Some(at)
 }
 
 /// LA104: spaces, a missing or broken scheme, `javascript:`, a relative URL with nothing to
 /// resolve it against.
-fn malformed(l: &AuditedLink, out: &mut Vec<Finding>) {
-    if l.raw.kind == Kind::Text {
-        return; // found by linkify, well-formed by construction
+fn malformed(l: &AuditedLink, tagged: bool, out: &mut Vec<Finding>) {
+    if l.raw.kind == Kind::Text || tagged {
+        return; // found by linkify (well-formed by construction), or LA103 says why
     }
     let url = l.raw.url.as_str();
-    if may_hold_a_tag(url) && MERGE_TAG.is_match(url) {
-        return; // LA103 says why
-    }
     // Every test below looks at the scheme or at most the first few bytes: lower-case only those.
     let lower = url.get(..16).unwrap_or(url).to_ascii_lowercase();
     let mut severity = LA104.severity;

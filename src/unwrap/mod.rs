@@ -211,15 +211,14 @@ pub fn unwrap(url: &str, max_depth: usize) -> Unwrapped {
             out.first_non_gateway.get_or_insert(depth);
             break;
         };
-        let host = facts.host.clone().unwrap_or_default();
-        out.facts.push(Some(facts));
         let target = Target {
             raw: &current,
-            host: &host,
+            host: facts.host.as_deref().unwrap_or(""),
             path: codec::raw_path(&current),
             query: codec::raw_query(&current),
         };
         let found = DECODERS.iter().find_map(|d| (d.decode)(&target).map(|step| (d, step)));
+        out.facts.push(Some(facts));
         let Some((decoder, step)) = found else {
             out.first_non_gateway.get_or_insert(depth);
             break;
