@@ -1,20 +1,27 @@
-//! Extract: links in HTML and AMP parts, read with lol_html (streaming, with source offsets).
+//! Extract: links in HTML and AMP parts, with source offsets.
 //!
-//! One handler sees every element and picks the URL-bearing attributes by (element, attribute):
-//! `a`/`area`/`link` href, `img` src (with pixel cues), srcset, `background`, `style` url(),
-//! VML `href`/`src`, form actions, media, meta refresh, `<base href>`. `<style>` text goes to the
-//! CSS scanner. Outlook conditional comments (`<!--[if mso]> … <![endif]-->`) are parsed again
-//! as fragments — every HTML parser misses their VML buttons otherwise — and so is the text of
-//! `<noscript>`, which a mail client (no scripts) draws as markup. Attribute values arrive
-//! raw from lol_html, so entities are decoded here.
+//! Two readers feed one set of handlers. The fast one is [`markup`], a byte-level tokenizer for
+//! the markup mail is made of; when a document holds what it does not model (scripts, SVG or
+//! MathML, markup cut off mid-tag) it gives up and lol_html reads the document instead, with the
+//! same handlers and the same stack of open elements, so the links never depend on the reader
+//! (`both_readers_agree_*` and a proptest check that).
+//!
+//! One handler sees every start tag and picks the URL-bearing attributes by (element,
+//! attribute): `a`/`area`/`link` href, `img` src (with pixel cues), srcset, `background`, `style`
+//! url(), VML `href`/`src`, form actions, media, meta refresh, `<base href>`. `<style>` text goes
+//! to the CSS scanner. Outlook conditional comments (`<!--[if mso]> … <![endif]-->`) are parsed
+//! again as fragments — every HTML parser misses their VML buttons otherwise — and so is the text
+//! of `<noscript>`, which a mail client (no scripts) draws as markup. Attribute values arrive raw,
+//! so entities are decoded here.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::ops::Range;
 
-use lol_html::html_content::Element;
 use lol_html::{doc_comments, element, text, HtmlRewriter, Settings};
 use url::Url;
 
+use super::markup::{self, Attr, Raw};
 use super::span::Cursor;
 use super::{clean_url, css, entities, srcset, Kind, RawLink};
 use crate::message::{Part, PartKind};
@@ -56,9 +63,14 @@ struct Scope {
 
 /// Appends the links of an HTML or AMP part to `out`, in document order.
 pub(super) fn extract(part: &Part, out: &mut Vec<RawLink>) -> Result<(), String> {
+    extract_with(part, out, true)
+}
+
+/// [`extract`], with the fast tokenizer ([`markup`]) tried first or not at all.
+fn extract_with(part: &Part, out: &mut Vec<RawLink>, fast: bool) -> Result<(), String> {
     let scope = Scope { offset: 0, mso: false, amp: part.kind == PartKind::Amp };
     let state = RefCell::new(State::default());
-    let result = scan(&part.text, scope, &state, 0);
+    let result = scan(&part.text, scope, &state, 0, fast);
     let State { mut found, base, .. } = state.into_inner();
     found.sort_by_key(|f| f.offset);
     let mut cursor = Cursor::new(&part.text);
@@ -81,82 +93,215 @@ pub(super) fn extract(part: &Part, out: &mut Vec<RawLink>) -> Result<(), String>
     result
 }
 
-fn scan(html: &str, scope: Scope, state: &RefCell<State>, depth: u8) -> Result<(), String> {
-    // Markup to scan again: (offset, text, inside an Outlook-only comment).
-    let fragments: RefCell<Vec<(usize, String, bool)>> = RefCell::new(Vec::new());
-    let noscript: RefCell<(Option<usize>, String)> = RefCell::new((None, String::new()));
-    state.borrow_mut().anchor = None;
-    let result = {
-        let settings = Settings::new()
-            .append_element_content_handler(element!("*", |el| {
-                on_element(el, html, scope, &mut state.borrow_mut());
-                Ok(())
-            }))
-            .append_element_content_handler(text!("style", |t| {
-                let mut st = state.borrow_mut();
-                if st.style_start.is_none() {
-                    st.style_start = Some(scope.offset + t.source_location().bytes().start);
-                }
-                st.style.push_str(t.as_str());
-                if t.last_in_text_node() {
-                    let css_text = std::mem::take(&mut st.style);
-                    let start = st.style_start.take().unwrap_or(scope.offset);
-                    for (at, url) in css::urls(&css_text) {
-                        push(&mut st, scope, start + at, url, Kind::Css, "style", "css", false);
-                    }
-                }
-                Ok(())
-            }))
-            .append_element_content_handler(text!("a", |t| {
-                let mut st = state.borrow_mut();
-                if let Some(i) = st.anchor {
-                    if let Some(text) = st.found.get_mut(i).and_then(|f| f.text.as_mut()) {
-                        if text.len() < MAX_TEXT * 4 {
-                            text.push_str(t.as_str());
-                        }
-                    }
-                }
-                Ok(())
-            }))
-            // Parsers read <noscript> as text (scripting on); mail clients run no script and
-            // draw what is inside, so it is scanned again as markup.
-            .append_element_content_handler(text!("noscript", |t| {
-                let mut ns = noscript.borrow_mut();
-                if ns.0.is_none() {
-                    ns.0 = Some(scope.offset + t.source_location().bytes().start);
-                }
-                ns.1.push_str(t.as_str());
-                if t.last_in_text_node() {
-                    let at = ns.0.take().unwrap_or(scope.offset);
-                    let text = std::mem::take(&mut ns.1);
-                    if text.contains('<') {
-                        fragments.borrow_mut().push((at, text, scope.mso));
-                    }
-                }
-                Ok(())
-            }))
-            .append_document_content_handler(doc_comments!(|c| {
-                let text = c.text();
-                if let Some((inner_at, inner)) = conditional_body(&text) {
-                    let at = scope.offset + c.source_location().bytes().start + 4 + inner_at;
-                    fragments.borrow_mut().push((at, inner.to_string(), true));
-                }
-                Ok(())
-            }))
-            .with_strict(false);
-        let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
-        rewriter
-            .write(html.as_bytes())
-            .and_then(|()| rewriter.end())
-            .map_err(|e| format!("HTML could not be read to the end: {e}"))
+/// Markup to scan again: (offset, text, inside an Outlook-only comment).
+type Fragments = Vec<(usize, String, bool)>;
+
+fn scan(html: &str, scope: Scope, state: &RefCell<State>, depth: u8, fast: bool) -> Result<(), String> {
+    let mut fragments = Fragments::new();
+    let read_fast = fast && {
+        let mut st = state.borrow_mut();
+        let (links_before, had_base) = (st.found.len(), st.base.is_some());
+        st.anchor = None;
+        let mut sink =
+            Fast { html, scope, st: &mut st, open: Vec::new(), anchors: 0, fragments: &mut fragments };
+        let done = markup::tokenize(html, &mut sink).is_ok();
+        if !done {
+            // Markup the tokenizer does not model: forget what it saw, lol_html reads it all.
+            st.found.truncate(links_before);
+            if !had_base {
+                st.base = None;
+            }
+            fragments.clear();
+        }
+        done
     };
+    let result = if read_fast { Ok(()) } else { scan_lol(html, scope, state, &mut fragments) };
     if depth < MAX_FRAGMENT_DEPTH {
-        for (at, fragment, mso) in fragments.into_inner() {
+        for (at, fragment, mso) in fragments {
             let inner = Scope { offset: at, mso, amp: scope.amp };
-            scan(&fragment, inner, state, depth + 1)?;
+            scan(&fragment, inner, state, depth + 1, fast)?;
         }
     }
     result
+}
+
+/// The fast path: [`markup`]'s tokens, with the stack of open elements lol_html keeps (no
+/// implied end tags; an end tag closes up to the nearest element of its name) so that anchor text
+/// ends where it ends there.
+struct Fast<'s, 'h> {
+    html: &'h str,
+    scope: Scope,
+    st: &'s mut State,
+    open: Vec<&'h str>,
+    /// How many of `open` are `a`.
+    anchors: usize,
+    fragments: &'s mut Fragments,
+}
+
+impl<'h> markup::Sink<'h> for Fast<'_, 'h> {
+    fn start_tag(&mut self, at: usize, name: &'h str, attrs: &[Attr<'h>]) {
+        let lower: Cow<'h, str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(name.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(name)
+        };
+        on_element(&Tag { at, name: &lower, attrs }, self.scope, self.st);
+        if !is_void(&lower) {
+            self.open.push(name);
+            self.anchors += usize::from(lower == "a");
+        }
+    }
+
+    fn end_tag(&mut self, name: &'h str) {
+        if let Some(i) = self.open.iter().rposition(|n| n.eq_ignore_ascii_case(name)) {
+            self.anchors -= self.open[i..].iter().filter(|n| n.eq_ignore_ascii_case("a")).count();
+            self.open.truncate(i);
+        }
+    }
+
+    fn text(&mut self, range: Range<usize>, raw: Option<Raw>) {
+        let text = &self.html[range.clone()];
+        if self.anchors > 0 {
+            anchor_text(self.st, text);
+        }
+        match raw {
+            Some(Raw::Style) => style_links(self.st, self.scope, self.scope.offset + range.start, text),
+            Some(Raw::Noscript) if text.contains('<') => {
+                self.fragments.push((self.scope.offset + range.start, text.to_string(), self.scope.mso));
+            }
+            _ => {}
+        }
+    }
+
+    fn comment(&mut self, at: usize, text: Range<usize>) {
+        if let Some((inner_at, inner)) = conditional_body(&self.html[text]) {
+            self.fragments.push((self.scope.offset + at + 4 + inner_at, inner.to_string(), true));
+        }
+    }
+}
+
+/// Elements lol_html does not push on its stack of open elements.
+fn is_void(tag: &str) -> bool {
+    matches!(
+        tag,
+        "area"
+            | "base"
+            | "basefont"
+            | "bgsound"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "keygen"
+            | "link"
+            | "meta"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
+    )
+}
+
+/// Longest anchor text collected, in bytes, before it is collapsed to [`MAX_TEXT`] characters.
+const MAX_RAW_TEXT: usize = MAX_TEXT * 16;
+
+/// Appends text inside an anchor to the anchor being collected. The cut depends only on the
+/// text, never on how a reader splits it into chunks.
+fn anchor_text(st: &mut State, chunk: &str) {
+    let Some(text) = st.anchor.and_then(|i| st.found.get_mut(i)).and_then(|f| f.text.as_mut()) else {
+        return;
+    };
+    if text.len() < MAX_RAW_TEXT {
+        text.push_str(chunk);
+        if text.len() > MAX_RAW_TEXT {
+            let cut = text.floor_char_boundary(MAX_RAW_TEXT);
+            text.truncate(cut);
+        }
+    }
+}
+
+/// The links of a `<style>` element's text, which starts at `start`.
+fn style_links(st: &mut State, scope: Scope, start: usize, css_text: &str) {
+    for (at, url) in css::urls(css_text) {
+        push(st, scope, start + at, url, Kind::Css, "style", "css", false);
+    }
+}
+
+/// The fallback: lol_html reads the document.
+fn scan_lol(
+    html: &str,
+    scope: Scope,
+    state: &RefCell<State>,
+    fragments: &mut Fragments,
+) -> Result<(), String> {
+    let fragments = RefCell::new(fragments);
+    let noscript: RefCell<(Option<usize>, String)> = RefCell::new((None, String::new()));
+    state.borrow_mut().anchor = None;
+    let settings = Settings::new()
+        .append_element_content_handler(element!("*", |el| {
+            let owned: Vec<(String, String, Option<usize>)> = el
+                .attributes()
+                .iter()
+                .map(|a| (a.name(), a.value(), a.value_source_location().map(|l| l.bytes().start)))
+                .collect();
+            let attrs: Vec<Attr<'_>> = owned
+                .iter()
+                .map(|(name, value, value_at)| Attr { name, value, value_at: *value_at })
+                .collect();
+            let at = el.source_location().bytes().start;
+            on_element(&Tag { at, name: &el.tag_name(), attrs: &attrs }, scope, &mut state.borrow_mut());
+            Ok(())
+        }))
+        .append_element_content_handler(text!("style", |t| {
+            let mut st = state.borrow_mut();
+            if st.style_start.is_none() {
+                st.style_start = Some(scope.offset + t.source_location().bytes().start);
+            }
+            st.style.push_str(t.as_str());
+            if t.last_in_text_node() {
+                let css_text = std::mem::take(&mut st.style);
+                let start = st.style_start.take().unwrap_or(scope.offset);
+                style_links(&mut st, scope, start, &css_text);
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(text!("a", |t| {
+            anchor_text(&mut state.borrow_mut(), t.as_str());
+            Ok(())
+        }))
+        // Parsers read <noscript> as text (scripting on); mail clients run no script and
+        // draw what is inside, so it is scanned again as markup.
+        .append_element_content_handler(text!("noscript", |t| {
+            let mut ns = noscript.borrow_mut();
+            if ns.0.is_none() {
+                ns.0 = Some(scope.offset + t.source_location().bytes().start);
+            }
+            ns.1.push_str(t.as_str());
+            if t.last_in_text_node() {
+                let at = ns.0.take().unwrap_or(scope.offset);
+                let text = std::mem::take(&mut ns.1);
+                if text.contains('<') {
+                    fragments.borrow_mut().push((at, text, scope.mso));
+                }
+            }
+            Ok(())
+        }))
+        .append_document_content_handler(doc_comments!(|c| {
+            let text = c.text();
+            if let Some((inner_at, inner)) = conditional_body(&text) {
+                let at = scope.offset + c.source_location().bytes().start + 4 + inner_at;
+                fragments.borrow_mut().push((at, inner.to_string(), true));
+            }
+            Ok(())
+        }))
+        .with_strict(false);
+    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+    rewriter
+        .write(html.as_bytes())
+        .and_then(|()| rewriter.end())
+        .map_err(|e| format!("HTML could not be read to the end: {e}"))
 }
 
 /// The body of a downlevel-hidden conditional comment (`[if mso]> … <![endif]`) and its offset
@@ -189,41 +334,34 @@ const URL_ATTRIBUTES: [&str; 13] = [
     "content",
 ];
 
-/// The canonical name of `attr` if it may carry a URL. The name is read in place from `html`
-/// (no allocation: most attributes of a mail — `class`, `align`, `width` — carry none).
-fn url_attribute(attr: &lol_html::html_content::Attribute<'_>, html: &str) -> Option<&'static str> {
-    let in_place = attr.name_source_location().and_then(|l| html.get(l.bytes()));
-    let owned;
-    let name = match in_place {
-        Some(n) => n,
-        None => {
-            owned = attr.name();
-            owned.as_str()
-        }
-    };
+/// The canonical name of attribute `name` if it may carry a URL.
+fn url_attribute(name: &str) -> Option<&'static str> {
     URL_ATTRIBUTES.iter().copied().find(|a| a.eq_ignore_ascii_case(name))
 }
 
-/// The element's tag name, lower-cased, read in place from `html` when it is already lower case.
-fn tag_name<'h>(el: &Element<'_, '_>, html: &'h str) -> Cow<'h, str> {
-    let start = el.source_location().bytes().start + 1;
-    let in_place = html.get(start..).map(|rest| {
-        let end = rest.find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>').unwrap_or(rest.len());
-        &rest[..end]
-    });
-    match in_place {
-        Some(t) if !t.is_empty() && !t.bytes().any(|b| b.is_ascii_uppercase()) => Cow::Borrowed(t),
-        _ => Cow::Owned(el.tag_name()),
+/// A start tag, as either reader gives it.
+struct Tag<'a> {
+    /// Offset of its `<` in the scanned text.
+    at: usize,
+    /// Lower case.
+    name: &'a str,
+    attrs: &'a [Attr<'a>],
+}
+
+impl Tag<'_> {
+    /// The raw value of the first attribute called `name` (ASCII case-insensitive).
+    fn get(&self, name: &str) -> Option<&str> {
+        self.attrs.iter().find(|a| a.name.eq_ignore_ascii_case(name)).map(|a| a.value)
     }
 }
 
 /// Whether attribute `name` of `tag` can hold a URL at all, judged before its value is copied:
 /// most `style` attributes of a mail have no `url(`, and `data`/`action`/`content` count only
-/// on their own elements. `raw` is the undecoded value when lol_html can show it in place.
-fn worth_reading(name: &str, tag: &str, raw: Option<&str>) -> bool {
+/// on their own elements. `raw` is the undecoded value.
+fn worth_reading(name: &str, tag: &str, raw: &str) -> bool {
     match name {
         // Exactly what the CSS scanner looks for (`url(`, `@import`), or an entity hiding it.
-        "style" => raw.is_none_or(|r| r.contains(['&', '@']) || contains_ignore_case(r, "url")),
+        "style" => raw.contains(['&', '@']) || contains_ignore_case(raw, "url"),
         "data" => tag == "object",
         "action" | "action-xhr" => tag == "form",
         "content" => tag == "meta",
@@ -231,37 +369,36 @@ fn worth_reading(name: &str, tag: &str, raw: Option<&str>) -> bool {
     }
 }
 
-fn on_element(el: &mut Element<'_, '_>, html: &str, scope: Scope, st: &mut State) {
-    if el.attributes().is_empty() {
-        if tag_name(el, html) == "a" {
+fn on_element(el: &Tag<'_>, scope: Scope, st: &mut State) {
+    let tag = el.name;
+    if el.attrs.is_empty() {
+        if tag == "a" {
             st.anchor = None;
         }
         return;
     }
-    let tag = tag_name(el, html);
-    let el_offset = scope.offset + el.source_location().bytes().start;
+    let el_offset = scope.offset + el.at;
     let vml = tag.starts_with("v:") || tag.starts_with("o:");
     if tag == "a" {
         st.anchor = None;
     }
     let mut seen: Vec<&'static str> = Vec::new();
-    for attr in el.attributes() {
-        let Some(name) = url_attribute(attr, html) else { continue };
+    for attr in el.attrs {
+        let Some(name) = url_attribute(attr.name) else { continue };
         if seen.contains(&name) {
             continue; // a repeated attribute: HTML keeps the first
         }
-        let value_at = attr.value_source_location();
-        if !worth_reading(name, &tag, value_at.as_ref().and_then(|l| html.get(l.bytes()))) {
+        if !worth_reading(name, tag, attr.value) {
             seen.push(name);
             continue;
         }
-        let raw = attr.value();
-        let at = value_at.map_or(el_offset, |l| scope.offset + l.bytes().start);
-        let value = entities::decode(&raw);
+        let raw = attr.value;
+        let at = attr.value_at.map_or(el_offset, |v| scope.offset + v);
+        let value = entities::decode(raw);
         // Offsets inside the value are exact only when decoding changed nothing.
         let exact = value.len() == raw.len();
         let inner = |i: usize| if exact { at + i } else { at };
-        let tag_s: &str = &tag;
+        let tag_s: &str = tag;
         match name {
             "href" => {
                 let kind = match tag_s {
@@ -321,8 +458,7 @@ fn on_element(el: &mut Element<'_, '_>, html: &str, scope: Scope, st: &mut State
                 }
             }
             "content" if tag_s == "meta" => {
-                let refresh =
-                    el.get_attribute("http-equiv").is_some_and(|v| v.trim().eq_ignore_ascii_case("refresh"));
+                let refresh = el.get("http-equiv").is_some_and(|v| v.trim().eq_ignore_ascii_case("refresh"));
                 if let Some((i, url)) = refresh.then(|| refresh_url(&value)).flatten() {
                     push(st, scope, inner(i), url, Kind::Refresh, tag_s, "content", false);
                 }
@@ -365,7 +501,7 @@ fn push(
 
 /// Kind of a `src`-like attribute, and whether the HTML marks the image as an invisible pixel.
 /// `None` for elements where `src` loads nothing (`<textarea src>` in broken markup).
-fn src_kind(el: &Element<'_, '_>, tag: &str, vml: bool, src: &str) -> Option<(Kind, bool)> {
+fn src_kind(el: &Tag<'_>, tag: &str, vml: bool, src: &str) -> Option<(Kind, bool)> {
     Some(match tag {
         "img" | "image" | "amp-img" | "amp-anim" => (Kind::Image, looks_like_pixel(el, src)),
         "amp-pixel" => (Kind::Image, true),
@@ -381,7 +517,7 @@ fn src_kind(el: &Element<'_, '_>, tag: &str, vml: bool, src: &str) -> Option<(Ki
 
 /// Size and visibility cues of an open-tracking pixel: 1×1 (attributes or inline style), or
 /// hidden without a visible size. Spacer images are not pixels.
-fn looks_like_pixel(el: &Element<'_, '_>, src: &str) -> bool {
+fn looks_like_pixel(el: &Tag<'_>, src: &str) -> bool {
     let lower = src.to_ascii_lowercase();
     if ["spacer", "blank.gif", "transparent.gif", "clear.gif", "attachments.office.net/owa/"]
         .iter()
@@ -389,10 +525,10 @@ fn looks_like_pixel(el: &Element<'_, '_>, src: &str) -> bool {
     {
         return false;
     }
-    let mut width = el.get_attribute("width").and_then(|v| length(&v));
-    let mut height = el.get_attribute("height").and_then(|v| length(&v));
+    let mut width = el.get("width").and_then(length);
+    let mut height = el.get("height").and_then(length);
     let mut hidden = false;
-    if let Some(style) = el.get_attribute("style") {
+    if let Some(style) = el.get("style") {
         for decl in style.split(';') {
             let Some((prop, val)) = decl.split_once(':') else { continue };
             let prop = prop.trim().to_ascii_lowercase();
@@ -478,6 +614,12 @@ mod tests {
     use crate::message::{Part, PartKind};
 
     fn links(html: &str) -> Vec<RawLink> {
+        let fast = links_with(html, true);
+        assert_eq!(fast, links_with(html, false), "the two readers disagree on {html:?}");
+        fast
+    }
+
+    fn links_with(html: &str, fast: bool) -> Vec<RawLink> {
         let part = Part {
             path: "1".into(),
             content_type: "text/html".into(),
@@ -489,8 +631,151 @@ mod tests {
             text: html.into(),
         };
         let mut out = Vec::new();
-        extract(&part, &mut out).unwrap();
+        extract_with(&part, &mut out, fast).unwrap();
         out
+    }
+
+    /// Markup where the fast tokenizer and lol_html could part ways: attribute syntax, comments,
+    /// raw text, stray brackets, unclosed and misnested anchors, and what the fast path gives up on.
+    #[test]
+    fn both_readers_agree_on_edge_cases() {
+        let cases = [
+            r#"<a href=x/y/>t</a><a/href=u>v"#,
+            r#"<a href="https://x.example/1"title=t>a<b>b</a>c</b>"#,
+            r#"<div><a href="https://x.example/2">in<div>deep</div>out</div>after</a>"#,
+            r#"<a href="https://x.example/3">one<a href="https://x.example/4">two</a>three</a>four"#,
+            r#"<A HREF="https://x.example/5">x</A ><V:ROUNDRECT href="https://x.example/6"><a href=https://x.example/7>y</V:roundrect>z"#,
+            r#"<a href="https://x.example/8"><style>.a{background:url(https://x.example/9)}</style>s<title>t<a href=q></title></a>"#,
+            r#"<a href="https://x.example/10"><!-- c --><!--[if mso]><v:rect href="https://x.example/11"/><![endif]-->x</a>"#,
+            "<!--[if mso]>\n<v:roundrect href=\"https://x.example/12\">\n<![endif]--><!-- a --->b<!-- c --!>d<!---->e<!-->f<!--->g",
+            r#"<!--[if mso]><!-- x --><v:rect href="https://x.example/13"><![endif]-->"#,
+            r#"<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd"><html><a href="https://x.example/14">x</a>"#,
+            r#"<![if !mso]><a href="https://x.example/15">x</a><![endif]><?xml version="1.0"?></><//x></ 1>"#,
+            r#"a < b <a href="https://x.example/16">c < d</a> e <1 f"#,
+            r#"<noscript><img src="https://x.example/17" width=1 height=1><a href="https://x.example/18">n</a></noscript>"#,
+            r#"<a href="https://x.example/19">x<noscript><a href="https://x.example/20">n</a></noscript>y</a>"#,
+            r#"<img src=https://x.example/21 width="1" height="1" WIDTH="600"><img src='https://x.example/22' style="display:none">"#,
+            r#"<meta http-equiv="Refresh" content="0;url='https://x.example/23'"><base href="https://x.example/b/"><a href=rel>r</a>"#,
+            r#"<a href="https://x.example/24" href="https://x.example/25" HREF=https://x.example/26>d</a>"#,
+            r#"<td background="https://x.example/27" style="background:URL(https://x.example/28)"><a href= "https://x.example/29" >s</a>"#,
+            r#"<a href="https://x.example/30">&amp; &#x41; &nbsp;x</a><a href="https://x.example/31&amp;b=1">e</a>"#,
+            r#"<textarea><a href="https://x.example/32"></textarea><xmp><a href=x></xmp ><iframe src="https://x.example/33"></iframe>"#,
+            r#"<style>a{}</stylex></style ><a href="https://x.example/34">x</a>"#,
+            r#"<script>var a="<a href='https://x.example/35'>";</script><a href="https://x.example/36">x</a>"#,
+            r#"<svg><a href="https://x.example/37"><image href="https://x.example/38"/></a></svg><math><a href=https://x.example/39>m</a></math>"#,
+            r#"<a href="https://x.example/40"><plaintext><a href="https://x.example/41">"#,
+            r#"<a href="https://x.example/42">unterminated"#,
+            r#"<a href="https://x.example/43">x</a><a href="https://x.example/44"#,
+            r#"<a href="https://x.example/45">x</a><!-- open"#,
+            r#"<style a=>x</style><a href="https://x.example/46">y</a>"#,
+            r#"<p><a href="https://x.example/47">x</p>y</a>z"#,
+            r#"<a href="https://x.example/48">été — <b>ü</b> 🎉</a>"#,
+            r#"<a href="https://x.example/49"><img src="https://x.example/50"><br>text</a>"#,
+            r#"<form action="https://x.example/51"><input type=image src="https://x.example/52"><button formaction="https://x.example/53">b</button></form>"#,
+            r#"<amp-img src="https://x.example/54"></amp-img><object data="https://x.example/55"></object><video poster="https://x.example/56"><source src="https://x.example/57"></video>"#,
+            r#"<img srcset="https://x.example/58 1x, https://x.example/59 2x" src="https://x.example/60">"#,
+            r#"<a href="https://x.example/61">x</a	>y<a href="https://x.example/62">z</a/>w"#,
+            r#"<div style="background:url(https://x.example/63)" data-x='>' ><a href="https://x.example/64">'</a>"#,
+            "<a href=\"https://x.example/65\"\r\ntitle=\"t\">\r\nline\r\n</a>\r\n<img\tsrc=\"https://x.example/66\"\x0cwidth=1 height=1>",
+            r#"<noscript>no markup here</noscript><a href="https://x.example/67">x</a>"#,
+            r#"<noembed><a href="https://x.example/68"></noembed><noframes><a href="https://x.example/69"></noframes>"#,
+            r#"<a href="https://x.example/70"><title>in title</title></a><title>x</title>"#,
+            r#"<area href="https://x.example/71"><link rel=stylesheet href="https://x.example/72"><v:fill src="https://x.example/73"/>"#,
+        ];
+        for html in cases {
+            links(html);
+        }
+        // Long anchor text is cut the same way whatever the chunks.
+        let long = format!("<a href=\"https://x.example/long\">{}</a>", "word <b>é</b>\n   ".repeat(400));
+        assert_eq!(links(&long)[0].text.as_deref().map(|t| t.chars().count()), Some(MAX_TEXT));
+    }
+
+    mod agree {
+        use super::links;
+        use proptest::prelude::*;
+
+        /// Pieces of mail markup, good and broken, for the fast and the lol_html reader to agree on.
+        fn piece() -> impl Strategy<Value = String> {
+            let url = prop_oneof![
+                Just("https://x.example/p".to_string()),
+                Just("http://t.example/c?u=1&amp;v=2".to_string()),
+                Just("mailto:a@x.example".to_string()),
+                Just("rel/path".to_string()),
+                Just("".to_string()),
+            ];
+            let attr = prop_oneof![
+                url.clone().prop_map(|u| format!(" href=\"{u}\"")),
+                url.clone().prop_map(|u| format!(" src='{u}'")),
+                url.clone().prop_map(|u| format!(" HREF={u}")),
+                url.clone().prop_map(|u| format!(" style=\"background:url({u})\"")),
+                url.clone().prop_map(|u| format!(" background = \"{u}\"")),
+                url.clone().prop_map(|u| format!(" srcset=\"{u} 1x, {u}2 2x\"")),
+                Just(" width=1 height=\"1\"".to_string()),
+                Just(" alt=\">\"".to_string()),
+                Just(" disabled".to_string()),
+                Just("/".to_string()),
+                Just(" x=".to_string()),
+                Just(" =y".to_string()),
+                Just("\"q".to_string()),
+            ];
+            let name = prop_oneof![
+                Just("a"),
+                Just("A"),
+                Just("img"),
+                Just("div"),
+                Just("td"),
+                Just("p"),
+                Just("b"),
+                Just("v:roundrect"),
+                Just("V:Fill"),
+                Just("br"),
+                Just("style"),
+                Just("title"),
+                Just("noscript"),
+                Just("textarea"),
+                Just("meta"),
+                Just("base"),
+                Just("form"),
+                Just("script"),
+                Just("svg"),
+                Just("area"),
+                Just("x-y"),
+            ];
+            prop_oneof![
+                (name.clone(), prop::collection::vec(attr, 0..4), any::<bool>())
+                    .prop_map(|(n, a, sc)| { format!("<{n}{}{}>", a.concat(), if sc { "/" } else { "" }) }),
+                name.prop_map(|n| format!("</{n}>")),
+                Just("text ".to_string()),
+                Just("&amp;é ".to_string()),
+                Just("\r\n  ".to_string()),
+                Just("<".to_string()),
+                Just(" < ".to_string()),
+                Just(">".to_string()),
+                Just("</".to_string()),
+                Just("</>".to_string()),
+                Just("<!--".to_string()),
+                Just("-->".to_string()),
+                Just("--!>".to_string()),
+                Just("-".to_string()),
+                Just("<!-- c -->".to_string()),
+                Just("<!--[if mso]>".to_string()),
+                Just("<![endif]-->".to_string()),
+                Just("<![if !mso]>".to_string()),
+                Just("<!DOCTYPE html>".to_string()),
+                Just("<?x?>".to_string()),
+                Just("\"".to_string()),
+                Just("'".to_string()),
+                Just("=".to_string()),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+            #[test]
+            fn on_generated_markup(pieces in prop::collection::vec(piece(), 0..40)) {
+                links(&pieces.concat());
+            }
+        }
     }
 
     /// linkify's annotation idiom: the input with every found URL wrapped in `|…|`.

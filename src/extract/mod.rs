@@ -1,7 +1,7 @@
 //! Stage 3 (message → **extract** → unwrap → …): every link and pixel in a parsed message.
 //!
-//! HTML and AMP parts go through lol_html ([`html`]), with Outlook conditional comments parsed a
-//! second time and CSS `url()` read from `<style>` and `style=""` ([`css`]); text parts through
+//! HTML and AMP parts go through [`html`] (a byte-level tokenizer, with lol_html as the fallback
+//! for markup it does not model), with Outlook conditional comments parsed a second time and CSS `url()` read from `<style>` and `style=""` ([`css`]); text parts through
 //! linkify ([`text`]); `List-Unsubscribe` through [`headers`]. Each link keeps its kind, the part
 //! it came from and its line:column in the decoded part (in the message source for headers).
 
@@ -9,6 +9,7 @@ pub mod css;
 pub mod entities;
 mod headers;
 pub(crate) mod html;
+mod markup;
 pub mod span;
 pub mod srcset;
 mod text;
