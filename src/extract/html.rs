@@ -334,9 +334,14 @@ const URL_ATTRIBUTES: [&str; 13] = [
     "content",
 ];
 
-/// The canonical name of attribute `name` if it may carry a URL.
-fn url_attribute(name: &str) -> Option<&'static str> {
-    URL_ATTRIBUTES.iter().copied().find(|a| a.eq_ignore_ascii_case(name))
+/// The canonical name of attribute `name` if it may carry a URL, with a bit of its own (for the
+/// set of names already seen on an element). Runs for every attribute of every element, so the
+/// length and first letter pick the one candidate to compare.
+fn url_attribute(name: &str) -> Option<(u16, &'static str)> {
+    let first = name.as_bytes().first()?.to_ascii_lowercase();
+    let i = URL_ATTRIBUTES.iter().position(|a| a.len() == name.len() && a.as_bytes()[0] == first)?;
+    let candidate = URL_ATTRIBUTES[i];
+    candidate.eq_ignore_ascii_case(name).then_some((1 << i, candidate))
 }
 
 /// A start tag, as either reader gives it.
@@ -382,14 +387,14 @@ fn on_element(el: &Tag<'_>, scope: Scope, st: &mut State) {
     if tag == "a" {
         st.anchor = None;
     }
-    let mut seen: Vec<&'static str> = Vec::new();
+    let mut seen = 0u16;
     for attr in el.attrs {
-        let Some(name) = url_attribute(attr.name) else { continue };
-        if seen.contains(&name) {
+        let Some((bit, name)) = url_attribute(attr.name) else { continue };
+        if seen & bit != 0 {
             continue; // a repeated attribute: HTML keeps the first
         }
         if !worth_reading(name, tag, attr.value) {
-            seen.push(name);
+            seen |= bit;
             continue;
         }
         let raw = attr.value;
@@ -411,7 +416,7 @@ fn on_element(el: &Tag<'_>, scope: Scope, st: &mut State) {
                         if st.base.is_none() {
                             st.base = Url::parse(value.trim()).ok();
                         }
-                        seen.push(name);
+                        seen |= bit;
                         continue;
                     }
                     _ if vml => Kind::Vml,
@@ -427,7 +432,7 @@ fn on_element(el: &Tag<'_>, scope: Scope, st: &mut State) {
             }
             "src" | "lowsrc" | "dynsrc" => {
                 let Some((kind, pixel)) = src_kind(el, tag_s, vml, &value) else {
-                    seen.push(name);
+                    seen |= bit;
                     continue;
                 };
                 push(st, scope, at, &value, kind, tag_s, name, pixel);
@@ -465,7 +470,7 @@ fn on_element(el: &Tag<'_>, scope: Scope, st: &mut State) {
             }
             _ => {}
         }
-        seen.push(name);
+        seen |= bit;
     }
 }
 
@@ -518,10 +523,9 @@ fn src_kind(el: &Tag<'_>, tag: &str, vml: bool, src: &str) -> Option<(Kind, bool
 /// Size and visibility cues of an open-tracking pixel: 1×1 (attributes or inline style), or
 /// hidden without a visible size. Spacer images are not pixels.
 fn looks_like_pixel(el: &Tag<'_>, src: &str) -> bool {
-    let lower = src.to_ascii_lowercase();
     if ["spacer", "blank.gif", "transparent.gif", "clear.gif", "attachments.office.net/owa/"]
         .iter()
-        .any(|s| lower.contains(s))
+        .any(|s| contains_ignore_case(src, s))
     {
         return false;
     }
@@ -531,15 +535,18 @@ fn looks_like_pixel(el: &Tag<'_>, src: &str) -> bool {
     if let Some(style) = el.get("style") {
         for decl in style.split(';') {
             let Some((prop, val)) = decl.split_once(':') else { continue };
-            let prop = prop.trim().to_ascii_lowercase();
-            let val = val.trim().trim_end_matches("!important").trim().to_ascii_lowercase();
-            match prop.as_str() {
-                "width" | "max-width" => width = length(&val).or(width),
-                "height" | "max-height" => height = length(&val).or(height),
-                "display" if val == "none" => hidden = true,
-                "visibility" if val == "hidden" => hidden = true,
-                "opacity" if val.parse::<f32>().is_ok_and(|o| o == 0.0) => hidden = true,
-                _ => {}
+            let prop = prop.trim();
+            let val = val.trim().trim_end_matches("!important").trim();
+            let is = |p: &str| prop.eq_ignore_ascii_case(p);
+            if is("width") || is("max-width") {
+                width = style_length(val).or(width);
+            } else if is("height") || is("max-height") {
+                height = style_length(val).or(height);
+            } else if (is("display") && val.eq_ignore_ascii_case("none"))
+                || (is("visibility") && val.eq_ignore_ascii_case("hidden"))
+                || (is("opacity") && val.parse::<f32>().is_ok_and(|o| o == 0.0))
+            {
+                hidden = true;
             }
         }
     }
@@ -557,6 +564,16 @@ fn length(v: &str) -> Option<f32> {
     let v = v.trim();
     let num = v.strip_suffix("px").unwrap_or(v).trim();
     num.parse::<f32>().ok().filter(|n| n.is_finite())
+}
+
+/// A CSS length in pixels, `px` in any case.
+fn style_length(v: &str) -> Option<f32> {
+    let b = v.as_bytes();
+    let num = match b.len().checked_sub(2) {
+        Some(cut) if b[cut..].eq_ignore_ascii_case(b"px") => &v[..cut],
+        _ => v,
+    };
+    length(num)
 }
 
 /// The URL of a meta refresh `content` (`0; url=https://…`), with its offset.
@@ -667,6 +684,14 @@ mod tests {
             r#"<a href="https://x.example/42">unterminated"#,
             r#"<a href="https://x.example/43">x</a><a href="https://x.example/44"#,
             r#"<a href="https://x.example/45">x</a><!-- open"#,
+            r#"<a href="https://x.example/45">x<!DOCTYPE"#,
+            r#"<a href="https://x.example/45">x<![if"#,
+            r#"<a href="https://x.example/45">x<!"#,
+            r#"<a href="https://x.example/45">x<?"#,
+            r#"<a href="https://x.example/45">x</"#,
+            r#"<a href="https://x.example/45">x</ "#,
+            r#"<a href="https://x.example/45">x<"#,
+            r#"<!--[if mso]><v:rect href="https://x.example/45b">"#,
             r#"<style a=>x</style><a href="https://x.example/46">y</a>"#,
             r#"<p><a href="https://x.example/47">x</p>y</a>z"#,
             r#"<a href="https://x.example/48">été — <b>ü</b> 🎉</a>"#,
@@ -801,6 +826,26 @@ mod tests {
         }
         out.push_str(&html[last..]);
         out
+    }
+
+    #[test]
+    fn url_attributes_are_found_in_any_case_and_only_them() {
+        for (i, name) in URL_ATTRIBUTES.iter().enumerate() {
+            assert_eq!(url_attribute(name), Some((1 << i, *name)));
+            assert_eq!(url_attribute(&name.to_ascii_uppercase()), Some((1 << i, *name)));
+        }
+        for other in ["", "h", "hre", "hrefs", "class", "width", "alt", "sty1e", "contents", "srcsex"] {
+            assert_eq!(url_attribute(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn pixel_cues_in_any_case() {
+        let html = r#"<img src="https://x.example/a" style="WIDTH:1PX;Height:1px !important">
+<img src="https://x.example/b" style="Display:NONE"><img src="https://x.example/c" style="opacity:0.0">
+<img src="https://x.example/SPACER.gif" width="1" height="1"><img src="https://x.example/d" width="1PX" height="1">"#;
+        let hints: Vec<bool> = links(html).iter().map(|l| l.pixel_hint).collect();
+        assert_eq!(hints, [true, true, true, false, true]);
     }
 
     #[test]

@@ -167,11 +167,10 @@ fn tag<'h>(html: &'h str, start: usize, attrs: &mut Vec<Attr<'h>>) -> Result<Tag
     }
 }
 
-/// The offset of the `>` that ends a doctype or bogus comment opened before `from`.
-fn gt(b: &[u8], from: usize) -> Result<usize, Bail> {
-    memchr(b'>', b.get(from..).unwrap_or_default())
-        .map(|i| from + i)
-        .ok_or(Bail("end of input inside a declaration"))
+/// Where a doctype or bogus comment opened before `from` ends: after the first `>`, or at the
+/// end of the input (it then swallows the rest, as a comment, never as text).
+fn declaration_end(b: &[u8], from: usize) -> usize {
+    memchr(b'>', b.get(from..).unwrap_or_default()).map_or(b.len(), |i| from + i + 1)
 }
 
 /// Where the `<!--` comment whose text starts at `from` ends: (end of its text, after its `>`).
@@ -273,7 +272,7 @@ pub(crate) fn tokenize<'h>(html: &'h str, sink: &mut impl Sink<'h>) -> Result<()
                         pos = t.end;
                     }
                     Some(b'>') => pos = lt + 3, // `</>`: nothing
-                    Some(_) => pos = gt(b, lt + 2)? + 1,
+                    Some(_) => pos = declaration_end(b, lt + 2),
                     None => return Err(Bail("end of input after `</`")),
                 }
             }
@@ -287,19 +286,18 @@ pub(crate) fn tokenize<'h>(html: &'h str, sink: &mut impl Sink<'h>) -> Result<()
                 } else {
                     // A doctype or a bogus comment (`<![if !mso]>`, `<![endif]>`, CDATA outside
                     // foreign content): ends at the first `>` either way.
-                    pos = gt(b, lt + 2)? + 1;
+                    pos = declaration_end(b, lt + 2);
                 }
             }
             Some(b'?') => {
                 flush(sink, text_start, lt);
-                pos = gt(b, lt + 2)? + 1;
+                pos = declaration_end(b, lt + 2);
             }
-            Some(_) => {
-                // A `<` that opens nothing is text.
+            _ => {
+                // A `<` that opens nothing is text, the last one of the input included.
                 pos = lt + 1;
                 continue;
             }
-            None => return Err(Bail("end of input after `<`")),
         }
         text_start = pos;
     }
@@ -387,6 +385,15 @@ mod tests {
     }
 
     #[test]
+    fn input_ending_in_a_declaration_or_a_bracket() {
+        assert_eq!(log("x<!DOCTYPE").unwrap(), ["textNone0..1"]);
+        assert_eq!(log("x<![if !mso]").unwrap(), ["textNone0..1"]);
+        assert_eq!(log("x<?y").unwrap(), ["textNone0..1"]);
+        assert_eq!(log("x<!").unwrap(), ["textNone0..1"]);
+        assert_eq!(log("x<").unwrap(), ["textNone0..2"]);
+    }
+
+    #[test]
     fn declarations_and_stray_brackets() {
         assert_eq!(
             log("<!DOCTYPE html><![if !mso]>a < b<?xml x?></>c</ 1>").unwrap(),
@@ -407,8 +414,7 @@ mod tests {
             ("<!-- x", "end of input inside a comment"),
             ("<style>x", "raw text without its end tag"),
             ("<style a=>x</style>", "raw-text element read as data"),
-            ("<!DOCTYPE", "end of input inside a declaration"),
-            ("x<", "end of input after `<`"),
+            ("x</", "end of input after `</`"),
         ] {
             assert_eq!(log(html).unwrap_err(), Bail(why), "{html}");
         }

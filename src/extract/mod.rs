@@ -1,9 +1,10 @@
 //! Stage 3 (message → **extract** → unwrap → …): every link and pixel in a parsed message.
 //!
 //! HTML and AMP parts go through [`html`] (a byte-level tokenizer, with lol_html as the fallback
-//! for markup it does not model), with Outlook conditional comments parsed a second time and CSS `url()` read from `<style>` and `style=""` ([`css`]); text parts through
-//! linkify ([`text`]); `List-Unsubscribe` through [`headers`]. Each link keeps its kind, the part
-//! it came from and its line:column in the decoded part (in the message source for headers).
+//! for markup it does not model), with Outlook conditional comments parsed a second time and CSS
+//! `url()` read from `<style>` and `style=""` ([`css`]); text parts through linkify ([`text`]);
+//! `List-Unsubscribe` through [`headers`]. Each link keeps its kind, the part it came from and its
+//! line:column in the decoded part (in the message source for headers).
 
 pub mod css;
 pub mod entities;
@@ -176,18 +177,20 @@ const NOT_LINKS: &[&str] = &[
 /// browsers do. Returns `None` for things that are not links to audit (fragments, `cid:`,
 /// `data:`, `tel:` …). `javascript:` is kept: rule LA104 reports it.
 pub(crate) fn clean_url(raw: &str) -> Option<String> {
-    let trimmed = raw.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\u{0c}');
+    let trimmed = raw.trim_matches(|c: char| c.is_ascii_whitespace());
     if trimmed.is_empty() || trimmed.starts_with('#') {
         return None;
     }
-    let url: String = if trimmed.contains(['\t', '\r', '\n']) {
+    let url: String = if memchr::memchr3(b'\t', b'\r', b'\n', trimmed.as_bytes()).is_some() {
         trimmed.chars().filter(|c| !matches!(c, '\t' | '\r' | '\n')).collect()
     } else {
         trimmed.to_string()
     };
-    if let Some(colon) = url.find(':') {
+    if let Some(colon) = memchr::memchr(b':', url.as_bytes()) {
         let scheme = &url[..colon];
-        if !scheme.is_empty()
+        let web = scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http");
+        if !web
+            && !scheme.is_empty()
             && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
         {
             if scheme.eq_ignore_ascii_case("mailto")

@@ -101,7 +101,7 @@ fn malformed(l: &AuditedLink, tagged: bool, out: &mut Vec<Finding>) {
     let mut severity = LA104.severity;
     let why = if lower.starts_with("javascript:") || lower.starts_with("vbscript:") {
         Some("a script URL, which email clients do not run".to_string())
-    } else if url.contains(char::is_whitespace) {
+    } else if has_whitespace(url) {
         // Browsers encode them, but some clients cut the link at the first space.
         severity = crate::finding::Severity::Warning;
         Some("it contains spaces".to_string())
@@ -136,6 +136,15 @@ fn malformed(l: &AuditedLink, tagged: bool, out: &mut Vec<Finding>) {
             format!("malformed link: {why}"),
             Some("Write the full https:// URL in the template".into()),
         ));
+    }
+}
+
+/// `url` contains Unicode white space; ASCII URLs (nearly all) are checked byte by byte.
+fn has_whitespace(url: &str) -> bool {
+    if url.is_ascii() {
+        url.bytes().any(|b| matches!(b, b'\t'..=b'\r' | b' '))
+    } else {
+        url.contains(char::is_whitespace)
     }
 }
 
@@ -265,7 +274,12 @@ fn staging(
     }
     let c = &l.classified;
     let hosts = [&c.outer_host, &c.host, &c.destination_host];
-    for host in hosts.into_iter().flatten() {
+    for (i, host) in hosts.iter().enumerate() {
+        let Some(host) = host else { continue };
+        // The three are often one host: judge each distinct one once.
+        if hosts[..i].iter().any(|h| h.as_ref() == Some(host)) {
+            continue;
+        }
         let why = match memo.get(host) {
             Some(w) => *w,
             None => {
@@ -337,7 +351,7 @@ fn utm(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod prefilter_tests {
-    use super::{may_hold_a_tag, MERGE_TAG};
+    use super::{has_whitespace, may_hold_a_tag, MERGE_TAG};
 
     #[test]
     fn prefilter_never_hides_a_tag() {
@@ -360,6 +374,21 @@ mod prefilter_tests {
         }
         for plain in ["https://u1.ct.sendgrid.net/ls/click?upn=a%2Fb%3D%3D", "https://x.example/[a]{b}*c#d"] {
             assert!(!may_hold_a_tag(plain), "{plain}");
+        }
+    }
+
+    #[test]
+    fn white_space_in_any_form() {
+        for (url, want) in [
+            ("https://x.example/a b", true),
+            ("https://x.example/a\u{0b}b", true),
+            ("https://x.example/a\u{a0}b", true),
+            ("https://x.example/é\u{2003}", true),
+            ("https://x.example/é", false),
+            ("https://x.example/a%20b", false),
+        ] {
+            assert_eq!(has_whitespace(url), want, "{url:?}");
+            assert_eq!(has_whitespace(url), url.contains(char::is_whitespace));
         }
     }
 

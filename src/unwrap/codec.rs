@@ -16,19 +16,26 @@ const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIEN
 
 /// The raw query of a URL string (between the first `?` and the `#`), undecoded.
 pub fn raw_query(url: &str) -> Option<&str> {
-    let q = url.find('?')? + 1;
-    let end = url[q..].find('#').map_or(url.len(), |i| q + i);
+    let b = url.as_bytes();
+    let q = memchr::memchr(b'?', b)? + 1;
+    let end = memchr::memchr(b'#', &b[q..]).map_or(url.len(), |i| q + i);
     Some(&url[q..end])
 }
 
 /// The raw path of a URL string (after the authority, before `?` or `#`).
 pub fn raw_path(url: &str) -> &str {
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    let rest = &url[after_scheme..];
-    let Some(slash) = rest.find('/') else { return "" };
+    let after_scheme = if starts_with_ignore_case(url, "https://") {
+        8
+    } else if starts_with_ignore_case(url, "http://") {
+        7
+    } else {
+        memchr::memmem::find(url.as_bytes(), b"://").map_or(0, |i| i + 3)
+    };
+    let rest = &url.as_bytes()[after_scheme..];
+    let Some(slash) = memchr::memchr(b'/', rest) else { return "" };
     let path = &rest[slash..];
-    let end = path.find(['?', '#']).unwrap_or(path.len());
-    &path[..end]
+    let end = memchr::memchr2(b'?', b'#', path).unwrap_or(path.len());
+    &url[after_scheme + slash..after_scheme + slash + end]
 }
 
 /// The raw value of the first query parameter `name` (exact, case-sensitive), undecoded.
@@ -72,8 +79,23 @@ pub fn is_web_url(s: &str) -> bool {
 
 /// `haystack` contains `needle` in any ASCII case. Allocation-free, for per-link checks.
 pub fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    let n = needle.as_bytes();
-    n.is_empty() || haystack.as_bytes().windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = n.split_first() else { return true };
+    let Some(last_start) = h.len().checked_sub(n.len()) else { return false };
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    let mut from = 0;
+    // Jump between candidates for the first byte (memchr), then compare the rest.
+    while let Some(i) = memchr::memchr2(lower, upper, &h[from..=last_start]) {
+        let at = from + i;
+        if h[at + 1..at + n.len()].eq_ignore_ascii_case(rest) {
+            return true;
+        }
+        from = at + 1;
+        if from > last_start {
+            break;
+        }
+    }
+    false
 }
 
 /// `s` starts with `prefix` in any ASCII case. Allocation-free: it runs several times per link.

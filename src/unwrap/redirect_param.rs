@@ -37,14 +37,15 @@ pub(super) fn decode(t: &Target<'_>) -> Option<Step> {
     if ["share", "/intent/", "/pin/create", "/search"].iter().any(|p| contains_ignore_case(t.path, p)) {
         return None;
     }
-    let pairs: Vec<(&str, &str)> = query.split('&').filter_map(|p| p.split_once('=')).collect();
-    NAMES.iter().find_map(|name| {
-        pairs
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .and_then(|(_, v)| decode_to_web_url(v))
-            .map(Step::Next)
-    })
+    // The first value of each name, then the names in order of preference: one pass, no
+    // allocation (this runs for every link with a query).
+    let mut first: [Option<&str>; NAMES.len()] = [None; NAMES.len()];
+    for (k, v) in query.split('&').filter_map(|p| p.split_once('=')) {
+        if let Some(i) = NAMES.iter().position(|name| k.eq_ignore_ascii_case(name)) {
+            first[i].get_or_insert(v);
+        }
+    }
+    first.iter().flatten().find_map(|v| decode_to_web_url(v)).map(Step::Next)
 }
 
 #[cfg(test)]

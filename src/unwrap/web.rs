@@ -21,7 +21,7 @@ pub fn facts(s: &str) -> Option<UrlFacts> {
     fast(s).or_else(|| Url::parse(s).ok().map(|u| UrlFacts::of(&u)))
 }
 
-/// The fast path: `None` means "ask the url crate", never "not a URL".
+/// The fast path: `None` means "ask the url crate", never "not a URL". One pass over the bytes.
 fn fast(s: &str) -> Option<UrlFacts> {
     let (insecure, at) = if starts_with_ignore_case(s, "https://") {
         (false, 8)
@@ -30,38 +30,72 @@ fn fast(s: &str) -> Option<UrlFacts> {
     } else {
         return None;
     };
-    // Spaces, controls (which the parser strips or trims) and non-ASCII anywhere: slow path.
-    if !s.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
-        return None;
-    }
-    let rest = &s[at..];
-    let end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
-    let host = &rest[..end];
-    let labels = host.strip_suffix('.').unwrap_or(host);
-    if labels.is_empty() || !labels.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-') {
-        return None;
-    }
-    let mut last = "";
-    for label in labels.split('.') {
-        if label.is_empty() || label.len() > 63 || starts_with_ignore_case(label, "xn--") {
+    let b = s.as_bytes();
+    // The host: labels of letters, digits and hyphens, none empty, longer than 63 or `xn--`, the
+    // last one not starting with a digit (it could be read as an IPv4 address).
+    let mut i = at;
+    let mut label_start = at;
+    let host_end = loop {
+        match b.get(i) {
+            None | Some(b'/' | b'?' | b'#') => break i,
+            Some(b'.') => {
+                if !label_ok(&b[label_start..i]) {
+                    return None;
+                }
+                label_start = i + 1;
+            }
+            Some(c) if c.is_ascii_alphanumeric() || *c == b'-' => {}
+            // `\\`, `:`, `@`, `%`, `_`, spaces, non-ASCII …: slow path.
+            Some(_) => return None,
+        }
+        i += 1;
+    };
+    let labels = if label_start == host_end && host_end > at && b[host_end - 1] == b'.' {
+        &s[at..host_end - 1] // one trailing dot is dropped
+    } else {
+        if !label_ok(&b[label_start..host_end]) {
             return None;
         }
-        last = label;
-    }
-    if last.as_bytes()[0].is_ascii_digit() {
-        return None; // may be read as an IPv4 address
-    }
-    let tail = &rest[end..];
-    let pq = &tail[..tail.find('#').unwrap_or(tail.len())];
-    let path = &pq[..pq.find('?').unwrap_or(pq.len())];
-    if pq.bytes().any(|b| matches!(b, b'"' | b'<' | b'>' | b'`' | b'{' | b'}' | b'\\' | b'\'' | b'^' | b'|'))
-        || path.contains("/.")
-        || codec::contains_ignore_case(path, "%2e")
-    {
+        &s[at..host_end]
+    };
+    let last = labels.rsplit('.').next().unwrap_or(labels);
+    if labels.is_empty() || last.as_bytes().first().is_none_or(u8::is_ascii_digit) {
         return None;
     }
+    // Path, query and fragment: printable ASCII that needs no percent-encoding; no dot segment.
+    let mut query_at = None;
+    let mut fragment_at = None;
+    let mut j = host_end;
+    while j < b.len() {
+        let c = b[j];
+        if !(0x21..=0x7e).contains(&c) {
+            return None; // spaces and controls are stripped or trimmed by the parser
+        }
+        if fragment_at.is_none() {
+            match c {
+                b'"' | b'<' | b'>' | b'`' | b'{' | b'}' | b'\\' | b'\'' | b'^' | b'|' => return None,
+                b'#' => fragment_at = Some(j),
+                b'?' if query_at.is_none() => query_at = Some(j),
+                b'.' if query_at.is_none() && b[j - 1] == b'/' => return None,
+                b'%' if query_at.is_none()
+                    && b.get(j + 1) == Some(&b'2')
+                    && matches!(b.get(j + 2), Some(b'e' | b'E')) =>
+                {
+                    return None;
+                }
+                _ => {}
+            }
+        }
+        j += 1;
+    }
+    let pq = &s[host_end..fragment_at.unwrap_or(b.len())];
     let path_query = if pq.starts_with('/') { pq.to_string() } else { format!("/{pq}") };
     Some(UrlFacts { host: Some(labels.to_ascii_lowercase()), path_query, insecure })
+}
+
+/// A host label the fast path takes: 1–63 letters, digits and hyphens, not an IDNA `xn--` label.
+fn label_ok(label: &[u8]) -> bool {
+    !label.is_empty() && label.len() <= 63 && !label.get(..4).is_some_and(|p| p.eq_ignore_ascii_case(b"xn--"))
 }
 
 #[cfg(test)]
