@@ -64,11 +64,16 @@ pub fn audit_message(source: &str, msg: &RawMessage<'_>, opts: &Options) -> Mess
             AuditedLink { raw, unwrapped, classified }
         })
         .collect();
-    links.sort_by(|a, b| {
+    let order = |a: &AuditedLink, b: &AuditedLink| {
         crate::report::cmp_parts(Some(&a.raw.part), Some(&b.raw.part))
             .then(a.raw.line.cmp(&b.raw.line))
             .then(a.raw.column.cmp(&b.raw.column))
-    });
+    };
+    // Extraction nearly always yields document order already: one pass to check is cheaper than
+    // the sort (the order of equal links is kept either way: the sort is stable).
+    if !links.is_sorted_by(|a, b| order(a, b).is_le()) {
+        links.sort_by(order);
+    }
     let mut sent_via = classify::sent_via::detect(&parsed.headers, catalog, None);
     for nested in &parsed.nested {
         let context = format!("in the message attached as part {}", nested.path);

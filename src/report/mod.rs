@@ -156,6 +156,9 @@ pub fn cmp_parts(a: Option<&str>, b: Option<&str>) -> std::cmp::Ordering {
     fn key(p: Option<&str>) -> impl Iterator<Item = u32> + '_ {
         p.into_iter().flat_map(|p| p.split('.')).map(|c| c.parse::<u32>().map_or(0, |n| n.saturating_add(1)))
     }
+    if a == b {
+        return std::cmp::Ordering::Equal; // most comparisons: two links of one part
+    }
     key(a).cmp(key(b))
 }
 
