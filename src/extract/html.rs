@@ -66,6 +66,26 @@ pub(super) fn extract(part: &Part, out: &mut Vec<RawLink>) -> Result<(), String>
     extract_with(part, out, true)
 }
 
+/// The links of `html` read by the fast tokenizer (falling back as usual) and by lol_html alone,
+/// with each reader's result: the differential fuzz target holds them equal.
+pub(crate) fn both_ways(html: &str) -> [(Vec<RawLink>, Result<(), String>); 2] {
+    let part = Part {
+        path: "1".into(),
+        content_type: "text/html".into(),
+        charset: None,
+        kind: PartKind::Html,
+        attachment: false,
+        body_line: None,
+        identity: true,
+        text: html.into(),
+    };
+    [true, false].map(|fast| {
+        let mut out = Vec::new();
+        let result = extract_with(&part, &mut out, fast);
+        (out, result)
+    })
+}
+
 /// [`extract`], with the fast tokenizer ([`markup`]) tried first or not at all.
 fn extract_with(part: &Part, out: &mut Vec<RawLink>, fast: bool) -> Result<(), String> {
     let scope = Scope { offset: 0, mso: false, amp: part.kind == PartKind::Amp };
@@ -225,7 +245,7 @@ fn anchor_text(st: &mut State, chunk: &str) {
 /// The links of a `<style>` element's text, which starts at `start`.
 fn style_links(st: &mut State, scope: Scope, start: usize, css_text: &str) {
     for (at, url) in css::urls(css_text) {
-        push(st, scope, start + at, url, Kind::Css, "style", "css", false);
+        push(st, scope, start + at, &url, Kind::Css, "style", "css", false);
     }
 }
 
@@ -365,8 +385,9 @@ impl Tag<'_> {
 /// on their own elements. `raw` is the undecoded value.
 fn worth_reading(name: &str, tag: &str, raw: &str) -> bool {
     match name {
-        // Exactly what the CSS scanner looks for (`url(`, `@import`), or an entity hiding it.
-        "style" => raw.contains(['&', '@']) || contains_ignore_case(raw, "url"),
+        // Exactly what the CSS scanner looks for (`url(`, `@import`), or an entity or a CSS
+        // escape hiding it.
+        "style" => raw.contains(['&', '@', '\\']) || contains_ignore_case(raw, "url"),
         "data" => tag == "object",
         "action" | "action-xhr" => tag == "form",
         "content" => tag == "meta",
@@ -459,7 +480,7 @@ fn on_element(el: &Tag<'_>, scope: Scope, st: &mut State) {
             }
             "style" => {
                 for (i, url) in css::urls(&value) {
-                    push(st, scope, inner(i), url, Kind::Css, tag_s, "style", false);
+                    push(st, scope, inner(i), &url, Kind::Css, tag_s, "style", false);
                 }
             }
             "content" if tag_s == "meta" => {
@@ -846,6 +867,16 @@ mod tests {
 <img src="https://x.example/SPACER.gif" width="1" height="1"><img src="https://x.example/d" width="1PX" height="1">"#;
         let hints: Vec<bool> = links(html).iter().map(|l| l.pixel_hint).collect();
         assert_eq!(hints, [true, true, true, false, true]);
+    }
+
+    #[test]
+    fn css_escapes_hide_no_link() {
+        let html = r#"<div style="background:u\72l(https://x.example/a.png)"></div><style>.b{background:\75rl('https://x\2e example/b.png')}</style>"#;
+        let got: Vec<(String, &str)> = links(html).into_iter().map(|l| (l.url, l.kind.as_str())).collect();
+        assert_eq!(
+            got,
+            [("https://x.example/a.png".to_string(), "css"), ("https://x.example/b.png".to_string(), "css")]
+        );
     }
 
     #[test]

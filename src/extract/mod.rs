@@ -19,6 +19,14 @@ use serde::Serialize;
 
 use crate::message::{ParsedMessage, PartKind};
 
+/// For the differential fuzz target (`fuzz/fuzz_targets/html_readers.rs`): the links of an HTML
+/// part read by linkaudit's own tokenizer and by lol_html alone, each with its reader's result.
+/// The two must always be equal.
+#[doc(hidden)]
+pub fn html_both_ways(html: &str) -> [(Vec<RawLink>, Result<(), String>); 2] {
+    html::both_ways(html)
+}
+
 /// What a link is, as the JSON `kind` field names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
