@@ -448,3 +448,15 @@ fn check_dns_gives_each_host_only_the_esps_of_its_own_messages() {
         assert!(codes.is_empty(), "{}: {codes:?}", d["host"]);
     }
 }
+
+#[test]
+fn domain_help_lists_only_what_applies() {
+    let out = Command::cargo_bin("linkaudit").unwrap().args(["domain", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    // The message limits (`--max-*`) mean nothing to a domain check; the audit still has them.
+    assert!(!help.contains("--max-"), "{help}");
+    assert!(help.contains("--resolver") && help.contains("--expect"), "{help}");
+    let audit = Command::cargo_bin("linkaudit").unwrap().arg("--help").output().unwrap();
+    assert!(String::from_utf8_lossy(&audit.stdout).contains("--max-unwrap-depth"));
+}

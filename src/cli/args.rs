@@ -149,6 +149,9 @@ pub struct AuditArgs {
     #[command(flatten)]
     pub common: CommonArgs,
 
+    #[command(flatten)]
+    pub limits: LimitArgs,
+
     /// Report format.
     #[arg(short, long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -211,7 +214,12 @@ pub struct CommonArgs {
     /// Ignore any linkaudit.toml.
     #[arg(long)]
     pub no_config: bool,
+}
 
+/// Limits of the audit of one message: shared by the audit and `watch`.
+#[derive(Debug, Args, Default)]
+#[command(next_help_heading = "Limits")]
+pub struct LimitArgs {
     /// Largest message read, in MiB [default: 64].
     #[arg(long, value_name = "MIB")]
     pub max_input_mb: Option<usize>,
@@ -246,6 +254,9 @@ pub struct WatchArgs {
 
     #[command(flatten)]
     pub common: CommonArgs,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
 
     /// Watch the folders below DIR too.
     #[arg(short, long)]

@@ -11,7 +11,7 @@ use linkaudit::domain::{self, DomainOptions, DomainReport};
 use linkaudit::report::{self, MessageReport, Report};
 use linkaudit::{Options, Severity};
 
-use super::args::{DomainArgs, Format, NetArgs};
+use super::args::{DomainArgs, Format, LimitArgs, NetArgs};
 use super::output::{Exit, Writer};
 use super::run::{config_fail_on, load_config, options, threshold};
 
@@ -117,7 +117,7 @@ fn domain_options(net: &NetArgs, opts: &Options) -> Result<DomainOptions, String
 /// `linkaudit domain HOST…`.
 pub fn run(args: &DomainArgs) -> Exit {
     let prepared = load_config(&args.common).and_then(|config| {
-        let opts = options(&args.common, &config)?;
+        let opts = options(&args.common, &LimitArgs::default(), &config)?;
         let base = domain_options(&args.net, &opts)?;
         Ok((config, opts, base))
     });

@@ -12,7 +12,7 @@ use linkaudit::report::{self, InputFailure, MessageReport, Report};
 use linkaudit::{Limits, Options, Severity};
 use rayon::prelude::*;
 
-use super::args::{AuditArgs, ColorWhen, CommonArgs, FailOn, Format};
+use super::args::{AuditArgs, ColorWhen, CommonArgs, FailOn, Format, LimitArgs};
 use super::config::{self, Config};
 use super::inputs::{self, Input};
 use super::output::{Exit, Writer};
@@ -35,7 +35,7 @@ pub fn run(args: &AuditArgs) -> Exit {
             return Exit::Error;
         }
     };
-    let opts = match options(&args.common, &config) {
+    let opts = match options(&args.common, &args.limits, &config) {
         Ok(o) => Options { previews: args.format == Format::Html, ..o },
         Err(e) => {
             eprintln!("linkaudit: error: {e}");
@@ -190,7 +190,9 @@ pub(crate) fn load_config(args: &CommonArgs) -> Result<Config, String> {
     }
 }
 
-pub(crate) fn options(args: &CommonArgs, config: &Config) -> Result<Options, String> {
+/// The audit's options from the flags and the config; `limits` are the `--max-*` flags (absent
+/// for `linkaudit domain`, which audits no message).
+pub(crate) fn options(args: &CommonArgs, limits: &LimitArgs, config: &Config) -> Result<Options, String> {
     let expect: Vec<&str> = if args.expect.is_empty() {
         config.expect.iter().map(String::as_str).collect()
     } else {
@@ -201,12 +203,12 @@ pub(crate) fn options(args: &CommonArgs, config: &Config) -> Result<Options, Str
     let l = &config.limits;
     let mib = |m: usize| m.saturating_mul(1024 * 1024);
     opts.limits = Limits {
-        max_input_bytes: args.max_input_mb.or(l.max_input_mb).map_or(d.max_input_bytes, mib),
-        max_depth: args.max_depth.or(l.max_depth).unwrap_or(d.max_depth),
-        max_parts: args.max_parts.or(l.max_parts).unwrap_or(d.max_parts),
-        max_part_bytes: args.max_part_mb.or(l.max_part_mb).map_or(d.max_part_bytes, mib),
-        max_links: args.max_links.or(l.max_links).unwrap_or(d.max_links),
-        max_unwrap_depth: args.max_unwrap_depth.or(l.max_unwrap_depth).unwrap_or(d.max_unwrap_depth),
+        max_input_bytes: limits.max_input_mb.or(l.max_input_mb).map_or(d.max_input_bytes, mib),
+        max_depth: limits.max_depth.or(l.max_depth).unwrap_or(d.max_depth),
+        max_parts: limits.max_parts.or(l.max_parts).unwrap_or(d.max_parts),
+        max_part_bytes: limits.max_part_mb.or(l.max_part_mb).map_or(d.max_part_bytes, mib),
+        max_links: limits.max_links.or(l.max_links).unwrap_or(d.max_links),
+        max_unwrap_depth: limits.max_unwrap_depth.or(l.max_unwrap_depth).unwrap_or(d.max_unwrap_depth),
     };
     opts.rules.select = if args.select.is_empty() { config.select.clone() } else { args.select.clone() };
     opts.rules.ignore = config.ignore.iter().chain(&args.ignore).cloned().collect();

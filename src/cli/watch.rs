@@ -46,7 +46,7 @@ pub fn run(args: &WatchArgs) -> Exit {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
-    let opts = match options(&args.common, &config) {
+    let opts = match options(&args.common, &args.limits, &config) {
         Ok(o) => o,
         Err(e) => return fail(&e),
     };
