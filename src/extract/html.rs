@@ -16,6 +16,7 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Range;
 
 use lol_html::{doc_comments, element, text, HtmlRewriter, Settings};
@@ -122,8 +123,15 @@ fn scan(html: &str, scope: Scope, state: &RefCell<State>, depth: u8, fast: bool)
         let mut st = state.borrow_mut();
         let (links_before, had_base) = (st.found.len(), st.base.is_some());
         st.anchor = None;
-        let mut sink =
-            Fast { html, scope, st: &mut st, open: Vec::new(), anchors: 0, fragments: &mut fragments };
+        let mut sink = Fast {
+            html,
+            scope,
+            st: &mut st,
+            open: Vec::new(),
+            open_names: None,
+            anchors: 0,
+            fragments: &mut fragments,
+        };
         let done = markup::tokenize(html, &mut sink).is_ok();
         if !done {
             // Markup the tokenizer does not model: forget what it saw, lol_html reads it all.
@@ -152,30 +160,61 @@ struct Fast<'s, 'h> {
     html: &'h str,
     scope: Scope,
     st: &'s mut State,
-    open: Vec<&'h str>,
+    /// The open elements, lower-cased.
+    open: Vec<Cow<'h, str>>,
+    /// How many of `open` carry each name, kept once the stack is deep: an end tag for a name
+    /// not open is then turned away at once, as lol_html does, so stray end tags under deep
+    /// nesting cost no scan of the stack (a shallow stack is scanned, which is cheaper than
+    /// hashing every tag).
+    open_names: Option<HashMap<Cow<'h, str>, usize>>,
     /// How many of `open` are `a`.
     anchors: usize,
     fragments: &'s mut Fragments,
 }
 
+/// Stack depth from which open elements are also counted by name.
+const DEEP_STACK: usize = 64;
+
+/// `name` in lower case, borrowed when it already is.
+fn lower(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
+}
+
 impl<'h> markup::Sink<'h> for Fast<'_, 'h> {
     fn start_tag(&mut self, at: usize, name: &'h str, attrs: &[Attr<'h>]) {
-        let lower: Cow<'h, str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(name.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(name)
-        };
-        on_element(&Tag { at, name: &lower, attrs }, self.scope, self.st);
-        if !is_void(&lower) {
+        let name = lower(name);
+        on_element(&Tag { at, name: &name, attrs }, self.scope, self.st);
+        if !is_void(&name) {
+            self.anchors += usize::from(name == "a");
+            if let Some(counts) = &mut self.open_names {
+                *counts.entry(name.clone()).or_default() += 1;
+            } else if self.open.len() >= DEEP_STACK {
+                let mut counts: HashMap<Cow<'h, str>, usize> = HashMap::new();
+                for n in self.open.iter().chain([&name]) {
+                    *counts.entry(n.clone()).or_default() += 1;
+                }
+                self.open_names = Some(counts);
+            }
             self.open.push(name);
-            self.anchors += usize::from(lower == "a");
         }
     }
 
     fn end_tag(&mut self, name: &'h str) {
-        if let Some(i) = self.open.iter().rposition(|n| n.eq_ignore_ascii_case(name)) {
-            self.anchors -= self.open[i..].iter().filter(|n| n.eq_ignore_ascii_case("a")).count();
-            self.open.truncate(i);
+        let name = lower(name);
+        if self.open_names.as_ref().is_some_and(|c| c.get(&name).is_none_or(|&n| n == 0)) {
+            return;
+        }
+        if let Some(i) = self.open.iter().rposition(|n| *n == name) {
+            for closed in self.open.drain(i..) {
+                self.anchors -= usize::from(closed == "a");
+                if let Some(n) = self.open_names.as_mut().and_then(|c| c.get_mut(&closed)) {
+                    *n -= 1;
+                }
+            }
         }
     }
 
@@ -731,9 +770,32 @@ mod tests {
         for html in cases {
             links(html);
         }
+        // Past the depth where open elements are counted by name.
+        let deep = format!(
+            "<a href=\"https://x.example/d1\">{}</i></B>t<a href=\"https://x.example/d2\">u{}v</a>w{}</DIV>x</a>y",
+            "<div><b>".repeat(50),
+            "</div>".repeat(30),
+            "<span><A>".repeat(40)
+        );
+        links(&deep);
+        links(&format!("{}<a href=\"https://x.example/d3\">in</p>{}out</a>", "<p>".repeat(200), "</P>".repeat(150)));
         // Long anchor text is cut the same way whatever the chunks.
         let long = format!("<a href=\"https://x.example/long\">{}</a>", "word <b>é</b>\n   ".repeat(400));
         assert_eq!(links(&long)[0].text.as_deref().map(|t| t.chars().count()), Some(MAX_TEXT));
+    }
+
+    #[test]
+    fn stray_end_tags_under_deep_nesting_stay_linear() {
+        // 100,000 open elements, then 100,000 end tags of a name never opened: each must be
+        // turned away without a scan of the stack (a scan each would be 10^10 steps).
+        let html = format!(
+            "<a href=\"https://x.example/deep\">{}{}</a>after",
+            "<div>".repeat(100_000),
+            "</span>".repeat(100_000)
+        );
+        let found = links_with(&html, true);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].text.as_deref(), Some(""));
     }
 
     mod agree {
