@@ -81,3 +81,28 @@ proptest! {
         check(&bytes);
     }
 }
+
+/// Inputs the fuzzers found (`fixtures/malformed/`), kept as regression tests: HTML on which the
+/// two HTML readers must agree, and messages that must audit without a panic, twice alike.
+#[test]
+fn fuzzer_finds_stay_fixed() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/malformed");
+    let mut seen = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        let bytes = std::fs::read(&p).unwrap();
+        if p.extension().is_some_and(|x| x == "html") {
+            let html = String::from_utf8_lossy(&bytes);
+            let [fast, lol] = linkaudit::extract::html_both_ways(&html);
+            assert_eq!(fast, lol, "{}: the HTML readers disagree", p.display());
+        }
+        let opts = Options::expecting(["track.example.com"]);
+        let a =
+            linkaudit::audit_all("fuzz", &bytes, &opts).map(|r| json::render(&Report::new(r, Vec::new())));
+        let b =
+            linkaudit::audit_all("fuzz", &bytes, &opts).map(|r| json::render(&Report::new(r, Vec::new())));
+        assert_eq!(a.ok(), b.ok(), "{}", p.display());
+        seen += 1;
+    }
+    assert!(seen >= 1);
+}

@@ -300,12 +300,26 @@ fn scan_lol(
     state.borrow_mut().anchor = None;
     let settings = Settings::new()
         .append_element_content_handler(element!("*", |el| {
-            let owned: Vec<(String, String, Option<usize>)> = el
+            // Names and values as written, read in place like the fast reader does: lol_html's
+            // own strings are decoded with BOM sniffing, which drops a leading U+FEFF.
+            let read: Vec<(Cow<'_, str>, Cow<'_, str>, Option<usize>)> = el
                 .attributes()
                 .iter()
-                .map(|a| (a.name(), a.value(), a.value_source_location().map(|l| l.bytes().start)))
+                .map(|a| {
+                    let value_at = a.value_source_location().map(|l| l.bytes());
+                    let name = a.name_source_location().and_then(|l| html.get(l.bytes()));
+                    let value = match &value_at {
+                        Some(r) => html.get(r.clone()),
+                        None => Some(""),
+                    };
+                    (
+                        name.map_or_else(|| Cow::Owned(a.name()), Cow::Borrowed),
+                        value.map_or_else(|| Cow::Owned(a.value()), Cow::Borrowed),
+                        value_at.map(|r| r.start),
+                    )
+                })
                 .collect();
-            let attrs: Vec<Attr<'_>> = owned
+            let attrs: Vec<Attr<'_>> = read
                 .iter()
                 .map(|(name, value, value_at)| Attr { name, value, value_at: *value_at })
                 .collect();
@@ -348,9 +362,16 @@ fn scan_lol(
             Ok(())
         }))
         .append_document_content_handler(doc_comments!(|c| {
-            let text = c.text();
+            let start = c.source_location().bytes().start;
+            let mut text = c.text();
+            // lol_html decodes the text with BOM sniffing: put back a U+FEFF it dropped.
+            if html.get(start + 4..).is_some_and(|r| r.starts_with('\u{feff}'))
+                && !text.starts_with('\u{feff}')
+            {
+                text.insert(0, '\u{feff}');
+            }
             if let Some((inner_at, inner)) = conditional_body(&text) {
-                let at = scope.offset + c.source_location().bytes().start + 4 + inner_at;
+                let at = scope.offset + start + 4 + inner_at;
                 fragments.borrow_mut().push((at, inner.to_string(), true));
             }
             Ok(())
@@ -766,6 +787,12 @@ mod tests {
             r#"<noembed><a href="https://x.example/68"></noembed><noframes><a href="https://x.example/69"></noframes>"#,
             r#"<a href="https://x.example/70"><title>in title</title></a><title>x</title>"#,
             r#"<area href="https://x.example/71"><link rel=stylesheet href="https://x.example/72"><v:fill src="https://x.example/73"/>"#,
+            // A U+FEFF where lol_html's BOM sniffing would drop it (found by the fuzzer).
+            "<!--\u{feff}[if]><a href=u>-->",
+            "<!--\u{feff}[if mso]><a href=\"https://x.example/74\">x</a><![endif]-->",
+            "<a \u{feff}href=\"https://x.example/75\">x</a><a href=\"\u{feff}https://x.example/76\">y</a>",
+            "<img srcset=\"\u{feff}https://x.example/77 1x\" style=\"\u{feff}background:url(https://x.example/78)\">",
+            "<script>x</script><a href=\"\u{feff}https://x.example/79\" \u{feff}src=y>z</a><!--\u{feff}[if mso]><v:rect href=\"https://x.example/80\"/><![endif]-->",
         ];
         for html in cases {
             links(html);
@@ -778,7 +805,11 @@ mod tests {
             "<span><A>".repeat(40)
         );
         links(&deep);
-        links(&format!("{}<a href=\"https://x.example/d3\">in</p>{}out</a>", "<p>".repeat(200), "</P>".repeat(150)));
+        links(&format!(
+            "{}<a href=\"https://x.example/d3\">in</p>{}out</a>",
+            "<p>".repeat(200),
+            "</P>".repeat(150)
+        ));
         // Long anchor text is cut the same way whatever the chunks.
         let long = format!("<a href=\"https://x.example/long\">{}</a>", "word <b>é</b>\n   ".repeat(400));
         assert_eq!(links(&long)[0].text.as_deref().map(|t| t.chars().count()), Some(MAX_TEXT));
