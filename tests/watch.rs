@@ -288,22 +288,27 @@ fn an_mbox_is_streamed_and_matches_a_one_shot_run() {
         mbox.push_str(&message(&format!("m{i}"), 1, links_for(i)).replace("\r\n", "\n"));
     }
     fs::write(dir.join("sends.mbox"), &mbox).unwrap();
+    let args = ["--no-config", "--expect", "track.example.com", "--color", "never"];
+    let (stdout, report, one) = watch_once_and_one_shot(&dir, &reports, &args);
+    assert_eq!(stdout.lines().count(), 3, "one verdict per message: {stdout}");
+    assert_eq!(one, report);
+}
+
+/// Runs `watch DIR --once ARGS --reports REPORTS`, then a one-shot JSON audit of DIR/sends.mbox
+/// with the same ARGS: watch's standard output, its report file, and the one-shot report.
+fn watch_once_and_one_shot(dir: &Path, reports: &Path, args: &[&str]) -> (String, String, String) {
     let out = Command::new(BIN)
         .arg("watch")
-        .arg(&dir)
-        .args(["--once", "--no-config", "--expect", "track.example.com", "--color", "never", "--reports"])
-        .arg(&reports)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(stdout.lines().count(), 3, "one verdict per message: {stdout}");
-    let one = Command::new(BIN)
-        .arg(dir.join("sends.mbox"))
-        .args(["--no-config", "--expect", "track.example.com", "--format", "json"])
-        .output()
-        .unwrap();
-    let report = fs::read(reports.join("sends.mbox.linkaudit.json")).unwrap();
-    assert_eq!(String::from_utf8_lossy(&one.stdout), String::from_utf8_lossy(&report));
+        .arg(dir)
+        .arg("--once")
+        .args(args)
+        .arg("--reports")
+        .arg(reports)
+        .output();
+    let stdout = String::from_utf8_lossy(&out.unwrap().stdout).into_owned();
+    let report = fs::read_to_string(reports.join("sends.mbox.linkaudit.json")).unwrap();
+    let one = Command::new(BIN).arg(dir.join("sends.mbox")).args(args).args(["--format", "json"]).output();
+    (stdout, report, String::from_utf8_lossy(&one.unwrap().stdout).into_owned())
 }
 
 #[test]
@@ -318,18 +323,7 @@ fn redacted_batch_findings_match_a_one_shot_run() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/LA206-two-esps-across-messages.mbox");
     fs::copy(&fixture, dir.join("sends.mbox")).unwrap();
     let args = ["--no-config", "--expect", "track.example.com", "--redact"];
-    Command::new(BIN)
-        .arg("watch")
-        .arg(&dir)
-        .arg("--once")
-        .args(args)
-        .arg("--reports")
-        .arg(&reports)
-        .output()
-        .unwrap();
-    let one =
-        Command::new(BIN).arg(dir.join("sends.mbox")).args(args).args(["--format", "json"]).output().unwrap();
-    let report = fs::read_to_string(reports.join("sends.mbox.linkaudit.json")).unwrap();
+    let (_, report, one) = watch_once_and_one_shot(&dir, &reports, &args);
     assert!(report.contains("\"batch_findings\""), "{report}");
-    assert_eq!(String::from_utf8_lossy(&one.stdout), report);
+    assert_eq!(one, report);
 }

@@ -120,6 +120,18 @@ mod escaped {
         b.get(i) == Some(&b'\\') && !b.get(i + 1).copied().is_some_and(is_newline)
     }
 
+    /// Appends the escape or the character at `i` to `out`; returns the index after it.
+    fn take(css: &str, i: usize, out: &mut String) -> usize {
+        if starts_escape(css.as_bytes(), i) {
+            let (ch, next) = escape(css, i);
+            out.push(ch);
+            return next;
+        }
+        let ch = css[i..].chars().next().unwrap_or('\u{fffd}');
+        out.push(ch);
+        i + ch.len_utf8()
+    }
+
     fn is_name_byte(c: u8) -> bool {
         c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c >= 0x80
     }
@@ -128,18 +140,8 @@ mod escaped {
     fn name(css: &str, mut i: usize) -> (String, usize) {
         let b = css.as_bytes();
         let mut out = String::new();
-        while i < b.len() {
-            if starts_escape(b, i) {
-                let (ch, next) = escape(css, i);
-                out.push(ch);
-                i = next;
-            } else if is_name_byte(b[i]) {
-                let ch = css[i..].chars().next().unwrap_or('\u{fffd}');
-                out.push(ch);
-                i += ch.len_utf8();
-            } else {
-                break;
-            }
+        while i < b.len() && (starts_escape(b, i) || is_name_byte(b[i])) {
+            i = take(css, i, &mut out);
         }
         (out, i)
     }
@@ -150,23 +152,13 @@ mod escaped {
         let mut out = String::new();
         let mut i = start;
         while i < b.len() && b[i] != quote && !is_newline(b[i]) {
-            if b[i] == b'\\' {
-                match b.get(i + 1) {
-                    // A line continuation: both go.
-                    Some(b'\r') if b.get(i + 2) == Some(&b'\n') => i += 3,
-                    Some(&c) if is_newline(c) => i += 2,
-                    None => i += 1,
-                    Some(_) => {
-                        let (ch, next) = escape(css, i);
-                        out.push(ch);
-                        i = next;
-                    }
-                }
-            } else {
-                let ch = css[i..].chars().next().unwrap_or('\u{fffd}');
-                out.push(ch);
-                i += ch.len_utf8();
-            }
+            // A line continuation (backslash, newline) goes; so does a backslash at the end.
+            i = match (b[i], b.get(i + 1)) {
+                (b'\\', Some(b'\r')) if b.get(i + 2) == Some(&b'\n') => i + 3,
+                (b'\\', Some(&c)) if is_newline(c) => i + 2,
+                (b'\\', None) => i + 1,
+                _ => take(css, i, &mut out),
+            };
         }
         (i + 1, found(start, &out))
     }
@@ -191,15 +183,7 @@ mod escaped {
                 let mut out = String::new();
                 let mut i = j;
                 while i < b.len() && b[i] != b')' {
-                    if starts_escape(b, i) {
-                        let (ch, next) = escape(css, i);
-                        out.push(ch);
-                        i = next;
-                    } else {
-                        let ch = css[i..].chars().next().unwrap_or('\u{fffd}');
-                        out.push(ch);
-                        i += ch.len_utf8();
-                    }
+                    i = take(css, i, &mut out);
                 }
                 (i, found(j, out.trim_end()))
             }
