@@ -8,6 +8,8 @@
 
 mod guard;
 mod headers;
+mod reader;
+mod transfer;
 mod walk;
 
 use serde::Serialize;
@@ -133,11 +135,27 @@ impl ParsedMessage {
 
 /// Parses `raw` (one message, container already removed) within `limits`.
 pub fn parse(raw: &[u8], limits: &Limits) -> ParsedMessage {
+    read(raw, limits, true).0
+}
+
+/// The message as mail-parser alone reads it, and as the fast reader reads it when it does
+/// (`None` when it leaves the message to mail-parser). The two must be equal: for the tests and
+/// the `mime_readers` fuzz target.
+#[doc(hidden)]
+pub fn parse_both_ways(raw: &[u8], limits: &Limits) -> (ParsedMessage, Option<ParsedMessage>) {
+    let (fast, read_fast) = read(raw, limits, true);
+    (read(raw, limits, false).0, read_fast.then_some(fast))
+}
+
+/// Parses `raw`, trying the fast reader first when `try_fast`; says whether it read it.
+fn read(raw: &[u8], limits: &Limits, try_fast: bool) -> (ParsedMessage, bool) {
     let mut problems = Vec::new();
     let raw = guard::apply(raw, limits, &mut problems);
-    let Some(msg) = mail_parser::MessageParser::default().parse(raw.as_ref()) else {
+    let msg = if try_fast { reader::parse(raw.as_ref()) } else { None };
+    let read_fast = msg.is_some();
+    let Some(msg) = msg.or_else(|| mail_parser::MessageParser::default().parse(raw.as_ref())) else {
         problems.push(Problem::NoBody);
-        return ParsedMessage { problems, ..ParsedMessage::default() };
+        return (ParsedMessage { problems, ..ParsedMessage::default() }, false);
     };
     let mut parsed = ParsedMessage {
         headers: headers::collect(&msg, raw.as_ref()),
@@ -156,5 +174,5 @@ pub fn parse(raw: &[u8], limits: &Limits) -> ParsedMessage {
     if parsed.parts.iter().all(|p| p.text.trim().is_empty()) {
         parsed.problems.push(Problem::NoBody);
     }
-    parsed
+    (parsed, read_fast)
 }

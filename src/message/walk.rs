@@ -129,16 +129,7 @@ fn text_part(
     let ct = part.content_type();
     let subtype = ct.and_then(|c| c.subtype()).unwrap_or(if html { "html" } else { "plain" });
     let subtype = subtype.to_ascii_lowercase();
-    let kind = if html {
-        PartKind::Html
-    } else {
-        match subtype.as_str() {
-            "plain" | "enriched" | "richtext" | "markdown" | "x-markdown" | "calendar" => PartKind::Text,
-            "html" | "watch-html" | "x-watch-html" => PartKind::Html,
-            "x-amp-html" => PartKind::Amp,
-            _ => return None,
-        }
-    };
+    let kind = if html { PartKind::Html } else { kind_of(&subtype)? };
     let content_type = format!("text/{subtype}");
     let charset = ct.and_then(|c| c.attribute("charset")).map(|c| c.trim().to_ascii_lowercase());
     let empty_body = part.offset_end <= part.offset_body && text.trim().is_empty();
@@ -185,6 +176,17 @@ fn text_part(
         identity,
         text: text.to_string(),
     })
+}
+
+/// Which extractor reads a text part of this (lower-cased) subtype; `None` for subtypes the
+/// audit does not read.
+pub(super) fn kind_of(subtype: &str) -> Option<PartKind> {
+    match subtype {
+        "plain" | "enriched" | "richtext" | "markdown" | "x-markdown" | "calendar" => Some(PartKind::Text),
+        "html" | "watch-html" | "x-watch-html" => Some(PartKind::Html),
+        "x-amp-html" => Some(PartKind::Amp),
+        _ => None,
+    }
 }
 
 /// Line numbers in the top-level source, computed once when first needed.
