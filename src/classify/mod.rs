@@ -127,16 +127,17 @@ fn judge(url: &str) -> Judged<'static> {
     }
     // Scheme-less `www.` and protocol-relative URLs get a scheme to parse, but are not called
     // insecure: the sender did not write `http:`.
+    let with_scheme = |url: String| web::facts(&url).map(|f| (f, Cow::Owned(url)));
     let (facts, written_scheme) = match web::facts(url) {
-        Some(f) => (Some(f), true),
-        None if starts_with_ignore_case(url, "www.") => (web::facts(&format!("http://{url}")), false),
-        None if url.starts_with("//") => (web::facts(&format!("https:{url}")), false),
+        Some(f) => (Some((f, Cow::Borrowed(url))), true),
+        None if starts_with_ignore_case(url, "www.") => (with_scheme(format!("http://{url}")), false),
+        None if url.starts_with("//") => (with_scheme(format!("https:{url}")), false),
         None => (None, false),
     };
     match facts {
-        Some(f) => Judged {
-            host: f.host.map(Cow::Owned),
-            path_query: Cow::Owned(f.path_query),
+        Some((f, parsed)) => Judged {
+            host: f.host(&parsed).map(|h| Cow::Owned(h.to_string())),
+            path_query: Cow::Owned(f.path_query(&parsed).to_string()),
             insecure: written_scheme && f.insecure,
             mailto: false,
         },
@@ -154,8 +155,8 @@ pub fn host_of(url: &str) -> Option<String> {
 fn judge_at<'a>(raw: &'a RawLink, u: &'a Unwrapped, index: usize) -> Judged<'a> {
     match u.facts.get(index) {
         Some(Some(f)) => Judged {
-            host: f.host.as_deref().map(Cow::Borrowed),
-            path_query: Cow::Borrowed(&f.path_query),
+            host: f.host(u.at(&raw.url, index)).map(Cow::Borrowed),
+            path_query: Cow::Borrowed(f.path_query(u.at(&raw.url, index))),
             insecure: f.insecure,
             mailto: false,
         },
@@ -207,7 +208,9 @@ pub fn classify(raw: &RawLink, unwrapped: &Unwrapped, expected: &[String], catal
         Some(judge_at(raw, unwrapped, last))
     };
     let dest_judged = last_facts.as_ref().unwrap_or(&j);
-    let (destination, destination_note) = destination(raw, unwrapped, role, catalog, dest_judged);
+    // When the destination is the judged URL itself (no layers), its catalog lookups are done.
+    let known = last_facts.is_none().then_some((shape, on_host));
+    let (destination, destination_note) = destination(raw, unwrapped, role, catalog, dest_judged, known);
     let destination_host = destination.as_ref().and_then(|_| dest_judged.host.as_deref().map(str::to_string));
     Classified {
         class,
@@ -256,14 +259,18 @@ fn role_of(raw: &RawLink, shape: Option<Shape>, j: &Judged) -> Role {
     }
 }
 
+/// A URL's catalog lookups: its ESP URL shape and its host entry.
+type Lookups = (Option<(EspId, Shape)>, Option<(EspId, HostRole)>);
+
 /// The last URL of the chain (`j` its facts), unless it is a tracker whose payload cannot be
-/// read offline.
+/// read offline. `known`: its URL shape and host entry, when already looked up.
 fn destination(
     raw: &RawLink,
     u: &Unwrapped,
     role: Role,
     catalog: &Catalog,
     j: &Judged,
+    known: Option<Lookups>,
 ) -> (Option<String>, Option<String>) {
     if let Some(o) = &u.opaque {
         let what = u.gateway.unwrap_or(o.by);
@@ -272,9 +279,11 @@ fn destination(
     let last = u.last(&raw.url);
     if matches!(role, Role::Click | Role::Unsubscribe) {
         if let Some(host) = j.host.as_deref().filter(|_| !j.mailto) {
-            let path = j.path_query.split('?').next().unwrap_or("");
-            let shape = catalog.shape(&j.path_query);
-            let tracker_host = catalog.host(host, path).filter(|h| h.1 == HostRole::Tracking);
+            let (shape, on_host) = known.unwrap_or_else(|| {
+                let path = j.path_query.split('?').next().unwrap_or("");
+                (catalog.shape(&j.path_query), catalog.host(host, path))
+            });
+            let tracker_host = on_host.filter(|h| h.1 == HostRole::Tracking);
             let esp = match (shape, tracker_host) {
                 (Some((esp, Shape::Click | Shape::Open)), _) => Some(esp),
                 (_, Some((esp, _))) if shape.is_none_or(|s| s.1 != Shape::Unsubscribe) => Some(esp),

@@ -22,7 +22,7 @@ pub(super) fn extract(headers: &[HeaderField], part: &str, out: &mut Vec<RawLink
                 line,
                 column,
                 element: None,
-                attribute: Some(h.name.clone()),
+                attribute: Some(h.name.clone().into()),
                 mso: false,
                 pixel_hint: false,
                 text: None,

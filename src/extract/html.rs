@@ -37,7 +37,7 @@ struct Found {
     offset: usize,
     url: String,
     kind: Kind,
-    element: String,
+    element: Cow<'static, str>,
     attribute: &'static str,
     mso: bool,
     pixel: bool,
@@ -104,7 +104,7 @@ fn extract_with(part: &Part, out: &mut Vec<RawLink>, fast: bool) -> Result<(), S
             line,
             column,
             element: Some(f.element),
-            attribute: Some(f.attribute.to_string()),
+            attribute: Some(Cow::Borrowed(f.attribute)),
             mso: f.mso,
             pixel_hint: f.pixel,
             text: f.text.map(|t| collapse_text(&t)),
@@ -576,13 +576,52 @@ fn push(
         offset,
         url,
         kind,
-        element: element.to_string(),
+        element: element_name(element),
         attribute,
         mso: scope.mso,
         pixel,
         text: None,
     });
     Some(st.found.len() - 1)
+}
+
+/// The element's name, without an allocation for the elements that carry links.
+fn element_name(name: &str) -> Cow<'static, str> {
+    const COMMON: &[&str] = &[
+        "a",
+        "img",
+        "td",
+        "table",
+        "th",
+        "tr",
+        "div",
+        "body",
+        "span",
+        "p",
+        "link",
+        "area",
+        "source",
+        "image",
+        "input",
+        "form",
+        "meta",
+        "video",
+        "audio",
+        "iframe",
+        "v:roundrect",
+        "v:rect",
+        "v:fill",
+        "v:image",
+        "v:imagedata",
+        "amp-img",
+        "center",
+        "section",
+        "button",
+    ];
+    match COMMON.iter().find(|c| **c == name) {
+        Some(c) => Cow::Borrowed(c),
+        None => Cow::Owned(name.to_string()),
+    }
 }
 
 /// Kind of a `src`-like attribute, and whether the HTML marks the image as an invisible pixel.

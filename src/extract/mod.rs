@@ -15,6 +15,8 @@ pub mod span;
 pub mod srcset;
 mod text;
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::message::{ParsedMessage, PartKind};
@@ -107,10 +109,10 @@ pub struct RawLink {
     pub column: u32,
     /// HTML element (`a`, `img`, `v:roundrect`), when from HTML.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub element: Option<String>,
+    pub element: Option<Cow<'static, str>>,
     /// Attribute or header name (`href`, `style`, `List-Unsubscribe`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attribute: Option<String>,
+    pub attribute: Option<Cow<'static, str>>,
     /// Inside an Outlook conditional comment (`<!--[if mso]> … <![endif]-->`): only Outlook
     /// for Windows shows it.
     #[serde(skip_serializing_if = "std::ops::Not::not")]

@@ -60,8 +60,14 @@ pub(super) fn apply<'a>(raw: &'a [u8], limits: &Limits, problems: &mut Vec<Probl
 /// Offsets of every nesting type name (ASCII case-insensitive), in order.
 fn nesting_hits(raw: &[u8]) -> Vec<(usize, &'static [u8])> {
     let mut hits = Vec::new();
-    // Every name starts with "m"; look at each "/" and check the word before it.
+    // Look at each "/" and check the word around it: every name has "e/" or "t/" and then "r",
+    // "g" or "d", which rules out the slashes of URLs and paths at a glance.
     for slash in memchr::memchr_iter(b'/', raw) {
+        let before = slash.checked_sub(1).map_or(0, |i| raw[i] | 0x20);
+        let after = raw.get(slash + 1).map_or(0, |b| b | 0x20);
+        if !matches!(before, b'e' | b't') || !matches!(after, b'r' | b'g' | b'd') {
+            continue;
+        }
         for &(name, stand_in) in NESTING_TYPES {
             let head = name.iter().position(|&b| b == b'/').unwrap_or(0);
             if slash < head {

@@ -144,10 +144,10 @@ pub(super) fn quoted_printable(body: &[u8], delimited: bool) -> Option<Vec<u8>> 
 /// Decodes the base64 `body` (line breaks, spaces and tabs ignored; `=` ends a group, and
 /// decoding goes on after it; a group left incomplete at the end is dropped).
 ///
-/// The usual body — lines of the alphabet, padding at the very end — is joined without its line
-/// breaks and decoded in one go by the base64 crate (strict: canonical padding, no stray bits);
-/// anything the crate refuses goes through the state machine below, which has mail-parser's
-/// rules.
+/// The usual body — lines of the alphabet, canonical padding at the very end — is joined without
+/// its line breaks and decoded in one go by the base64 crate (strict, so it refuses anything
+/// where mail-parser's rules could differ); the state machine below, which has mail-parser's
+/// rules, reads what the crate refuses.
 pub(super) fn base64(body: &[u8]) -> Option<Vec<u8>> {
     use base64::Engine;
     let mut joined = Vec::with_capacity(body.len());
@@ -310,6 +310,17 @@ mod tests {
         fn quoted_printable_matches_mail_parser(body in proptest::collection::vec(
             prop::sample::select(b"=\r\n \t\x0caZ09-3DFe\xc3\xa9".to_vec()), 0..60)) {
             same_as_mail_parser(&body, true);
+        }
+
+        #[test]
+        fn regular_base64_matches_mail_parser(
+            lines in proptest::collection::vec("[A-Za-z0-9+/]{0,12}", 0..6),
+            pad in 0usize..4,
+            crlf in any::<bool>(),
+        ) {
+            let mut body = lines.join(if crlf { "\r\n" } else { "\n" });
+            body.push_str(&"=".repeat(pad));
+            same_as_mail_parser(body.as_bytes(), false);
         }
 
         #[test]

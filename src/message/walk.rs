@@ -15,7 +15,7 @@ struct Item<'m, 'x> {
 /// Walks `msg` depth-first in document order, filling `out.parts`, `out.nested` and problems.
 pub(super) fn walk(msg: &Message<'_>, limits: &Limits, out: &mut ParsedMessage) {
     let top = msg.raw_message();
-    let mut lines = SourceLines { top, newlines: None };
+    let mut lines = SourceLines { top, counted: (0, 1) };
     let mut stack: Vec<Item<'_, '_>> = Vec::new();
     push_message_root(msg, "", 0, &mut stack);
     let mut visited = 0usize;
@@ -145,7 +145,7 @@ fn text_part(
     let recovered =
         (part.is_encoding_problem && is_base64(part)).then(|| recover_base64(text, charset.as_deref()));
     let text = recovered.as_deref().unwrap_or(text);
-    let replaced = text.matches('\u{FFFD}').count();
+    let replaced = memchr::memmem::find_iter(text.as_bytes(), "\u{FFFD}".as_bytes()).count();
     if replaced > 0 {
         problems.push(Problem::InvalidBytes { path: path.to_string(), count: replaced });
     }
@@ -189,10 +189,12 @@ pub(super) fn kind_of(subtype: &str) -> Option<PartKind> {
     }
 }
 
-/// Line numbers in the top-level source, computed once when first needed.
+/// Line numbers in the top-level source, counted forward from the last part (parts come in
+/// source order, so the source is counted through once).
 struct SourceLines<'a> {
     top: &'a [u8],
-    newlines: Option<Vec<usize>>,
+    /// A position and the line it is on.
+    counted: (usize, u32),
 }
 
 impl SourceLines<'_> {
@@ -210,9 +212,10 @@ impl SourceLines<'_> {
         if !fits || offset > self.top.len() {
             return None;
         }
-        let top = self.top;
-        let newlines = self.newlines.get_or_insert_with(|| memchr::memchr_iter(b'\n', top).collect());
-        Some(newlines.partition_point(|&n| n < offset) as u32 + 1)
+        let (from, line) = if offset >= self.counted.0 { self.counted } else { (0, 1) };
+        let line = line + memchr::memchr_iter(b'\n', &self.top[from..offset]).count() as u32;
+        self.counted = (offset, line);
+        Some(line)
     }
 }
 

@@ -20,6 +20,8 @@ pub mod sarif;
 pub mod tally;
 pub mod text;
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::audit::AuditedLink;
@@ -68,10 +70,10 @@ pub struct LinkReport {
     pub note: Option<String>,
     /// HTML element.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub element: Option<String>,
+    pub element: Option<Cow<'static, str>>,
     /// Attribute or header name.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attribute: Option<String>,
+    pub attribute: Option<Cow<'static, str>>,
     /// Inside an Outlook conditional comment.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub mso: bool,

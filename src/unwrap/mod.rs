@@ -55,17 +55,48 @@ pub struct Opaque {
 
 /// What classification needs of a parsed web URL — taken once, while unwrapping, so no URL is
 /// parsed twice (URL parsing costs more than MIME and HTML together).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// The host and `/path?query` are kept as positions in the URL when the URL already holds them
+/// as the parser would return them (nearly always), and as text only when the parser changed
+/// them: the accessors take the URL the facts were taken of.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UrlFacts {
-    /// Lower-cased host without a trailing dot.
-    pub host: Option<String>,
-    /// `/path?query`.
-    pub path_query: String,
+    host: Piece,
+    path_query: Piece,
     /// The scheme is `http`.
     pub insecure: bool,
 }
 
+/// A part of a URL: where it is in the URL, or the text when it is not there as such.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    Absent,
+    At(u32, u32),
+    Owned(Box<str>),
+}
+
+impl Piece {
+    fn get<'a>(&'a self, url: &'a str) -> Option<&'a str> {
+        match self {
+            Piece::Absent => None,
+            Piece::At(start, end) => url.get(*start as usize..*end as usize),
+            Piece::Owned(text) => Some(text),
+        }
+    }
+}
+
 impl UrlFacts {
+    /// Lower-cased host without a trailing dot, if the URL has one.
+    pub fn host<'a>(&'a self, url: &'a str) -> Option<&'a str> {
+        self.host.get(url)
+    }
+
+    /// `/path?query`.
+    pub fn path_query<'a>(&'a self, url: &'a str) -> &'a str {
+        self.path_query.get(url).unwrap_or("")
+    }
+
+    /// Facts from the url crate's parse (owned: the parser may have normalised them).
     pub(crate) fn of(url: &Url) -> UrlFacts {
         let mut path_query = url.path().to_string();
         if let Some(q) = url.query() {
@@ -73,10 +104,35 @@ impl UrlFacts {
             path_query.push_str(q);
         }
         UrlFacts {
-            host: url.host_str().map(|h| h.trim_end_matches('.').to_ascii_lowercase()),
-            path_query,
+            host: url
+                .host_str()
+                .map_or(Piece::Absent, |h| Piece::Owned(h.trim_end_matches('.').to_ascii_lowercase().into())),
+            path_query: Piece::Owned(path_query.into()),
             insecure: url.scheme() == "http",
         }
+    }
+
+    /// Facts whose host (`host`, lower-cased if it is not already) and `/path?query`
+    /// (`path_query`, a `/` put in front if it has none) are these ranges of `url`.
+    pub(crate) fn at(
+        url: &str,
+        host: std::ops::Range<usize>,
+        path_query: std::ops::Range<usize>,
+        insecure: bool,
+    ) -> UrlFacts {
+        let h = &url[host.clone()];
+        let host = if h.bytes().any(|b| b.is_ascii_uppercase()) {
+            Piece::Owned(h.to_ascii_lowercase().into())
+        } else {
+            Piece::At(host.start as u32, host.end as u32)
+        };
+        let pq = &url[path_query.clone()];
+        let path_query = if pq.starts_with('/') {
+            Piece::At(path_query.start as u32, path_query.end as u32)
+        } else {
+            Piece::Owned(format!("/{pq}").into())
+        };
+        UrlFacts { host, path_query, insecure }
     }
 }
 
@@ -204,7 +260,7 @@ static DECODERS: &[Decoder] = &[
 /// Unwraps `url` through at most `max_depth` layers.
 pub fn unwrap(url: &str, max_depth: usize) -> Unwrapped {
     let mut out = Unwrapped::default();
-    let mut current = url.to_string();
+    let mut current = std::borrow::Cow::Borrowed(url);
     for depth in 0..=max_depth {
         let Some(facts) = web::facts(&current) else {
             out.facts.push(None);
@@ -213,7 +269,7 @@ pub fn unwrap(url: &str, max_depth: usize) -> Unwrapped {
         };
         let target = Target {
             raw: &current,
-            host: facts.host.as_deref().unwrap_or(""),
+            host: facts.host(&current).unwrap_or(""),
             path: codec::raw_path(&current),
             query: codec::raw_query(&current),
         };
@@ -236,9 +292,9 @@ pub fn unwrap(url: &str, max_depth: usize) -> Unwrapped {
             break;
         }
         match step {
-            Step::Next(next) if next != current => {
+            Step::Next(next) if next != *current => {
                 out.hops.push(Hop { via: decoder.via, url: next.clone() });
-                current = next;
+                current = std::borrow::Cow::Owned(next);
             }
             Step::Next(_) => break,
             Step::Opaque(host_hint) => {
