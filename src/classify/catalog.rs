@@ -2,8 +2,10 @@
 //! with fast lookups by host (suffix table, then host patterns) and by URL shape (one RegexSet
 //! over every ESP's click, open, unsubscribe and asset paths).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::LazyLock;
 
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
@@ -181,6 +183,20 @@ pub struct Catalog {
     host_pattern_meta: Vec<(EspId, HostRole)>,
     shapes: RegexSet,
     shape_meta: Vec<(EspId, Shape)>,
+    /// Tells compiled catalogs apart in the per-thread memo of host lookups.
+    id: u64,
+}
+
+/// Slots of the per-thread memo of host lookups (links share a few hosts).
+const MEMO_SLOTS: usize = 64;
+
+/// A remembered host lookup: catalog id, host, result.
+type MemoSlot = (u64, String, Option<(EspId, HostRole)>);
+
+static NEXT_CATALOG_ID: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    static PATTERN_MEMO: RefCell<Vec<MemoSlot>> = RefCell::new(vec![(0, String::new(), None); MEMO_SLOTS]);
 }
 
 impl Catalog {
@@ -301,17 +317,50 @@ impl Catalog {
             host_pattern_meta: content_patterns.into_iter().map(|(_, m)| m).collect(),
             shapes,
             shape_meta,
+            id: NEXT_CATALOG_ID.fetch_add(1, Ordering::Relaxed),
         })
     }
 
     /// The ESP that owns `host` (lower-case, no trailing dot), and what for.
     pub fn host(&self, host: &str, path: &str) -> Option<(EspId, HostRole)> {
+        // A message's links share a few hosts, and the host patterns (regexes) cost more than
+        // the rest of a lookup: answers that do not depend on the path are remembered per thread
+        // in a small direct-mapped table (a pure function's results, so nothing else changes).
+        let mut hasher = Fnv::default();
+        hasher.write(host.as_bytes());
+        let slot = (hasher.finish() % MEMO_SLOTS as u64) as usize;
+        let remembered = PATTERN_MEMO.with(|memo| {
+            let memo = memo.borrow();
+            let entry = &memo[slot];
+            (entry.0 == self.id && entry.1 == host).then_some(entry.2)
+        });
+        if let Some(found) = remembered {
+            return found;
+        }
+        let (found, path_dependent) = self.host_uncached(host, path);
+        if !path_dependent {
+            PATTERN_MEMO.with(|memo| {
+                let entry = &mut memo.borrow_mut()[slot];
+                entry.0 = self.id;
+                entry.1.clear();
+                entry.1.push_str(host);
+                entry.2 = found;
+            });
+        }
+        found
+    }
+
+    /// [`Catalog::host`] without the memo; also says whether the answer could differ for
+    /// another path (an entry of one of the host's suffixes has a path prefix).
+    fn host_uncached(&self, host: &str, path: &str) -> (Option<(EspId, HostRole)>, bool) {
+        let mut path_dependent = false;
         let mut suffix = host;
         loop {
             if let Some(list) = self.hosts.get(suffix) {
+                path_dependent |= list.iter().any(|e| e.path_prefix.is_some());
                 let hit = list.iter().find(|e| e.path_prefix.as_deref().is_none_or(|p| path.starts_with(p)));
                 if let Some(e) = hit {
-                    return Some((e.esp, e.role));
+                    return (Some((e.esp, e.role)), path_dependent);
                 }
             }
             match suffix.find('.') {
@@ -320,10 +369,12 @@ impl Catalog {
             }
         }
         // Most hosts match no pattern: a plain yes/no search first (no allocation).
-        if !self.host_patterns.is_match(host) {
-            return None;
-        }
-        self.host_patterns.matches(host).iter().next().map(|i| self.host_pattern_meta[i])
+        let found = if self.host_patterns.is_match(host) {
+            self.host_patterns.matches(host).iter().next().map(|i| self.host_pattern_meta[i])
+        } else {
+            None
+        };
+        (found, path_dependent)
     }
 
     /// The ESP URL shape `path_query` (`/path?query`) has, if any (first in catalog order).
@@ -370,6 +421,25 @@ mod tests {
         let c = Catalog::builtin();
         let got = c.host(host, path).map(|(id, r)| (c.esps[id].name(), r));
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn the_host_memo_keeps_catalogs_apart() {
+        let toml =
+            |pattern: &str| format!("[[esp]]\nname = \"Numbered\"\ntracking_patterns = ['{pattern}']\n");
+        let a = Catalog::from_toml(&toml(r"^t\d+\.numbered\.test$")).unwrap();
+        let b = Catalog::from_toml(&toml(r"^x\d+\.numbered\.test$")).unwrap();
+        // Path-prefixed entries are never answered from the memo.
+        let c = Catalog::builtin();
+        let (with, without) = (c.host("substack.com", "/redirect/2/x"), c.host("substack.com", "/p/x"));
+        assert_ne!(with, without);
+        assert_eq!(c.host("substack.com", "/redirect/2/x"), with);
+        for _ in 0..2 {
+            assert!(a.host("t1.numbered.test", "/").is_some());
+            assert!(b.host("t1.numbered.test", "/").is_none());
+            assert!(b.host("x1.numbered.test", "/").is_some());
+            assert!(a.host("x1.numbered.test", "/").is_none());
+        }
     }
 
     /// Every shared tracking host of the research catalog's quick index (§1.0) is known.

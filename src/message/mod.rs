@@ -153,7 +153,7 @@ fn read(raw: &[u8], limits: &Limits, try_fast: bool) -> (ParsedMessage, bool) {
     let raw = guard::apply(raw, limits, &mut problems);
     let msg = if try_fast { reader::parse(raw.as_ref()) } else { None };
     let read_fast = msg.is_some();
-    let Some(msg) = msg.or_else(|| mail_parser::MessageParser::default().parse(raw.as_ref())) else {
+    let Some(mut msg) = msg.or_else(|| mail_parser::MessageParser::default().parse(raw.as_ref())) else {
         problems.push(Problem::NoBody);
         return (ParsedMessage { problems, ..ParsedMessage::default() }, false);
     };
@@ -170,7 +170,8 @@ fn read(raw: &[u8], limits: &Limits, try_fast: bool) -> (ParsedMessage, bool) {
         problems,
         ..ParsedMessage::default()
     };
-    walk::walk(&msg, limits, &mut parsed);
+    let texts = walk::walk(&msg, limits, &mut parsed);
+    walk::move_texts(&mut msg, texts, &mut parsed.parts);
     if parsed.parts.iter().all(|p| p.text.trim().is_empty()) {
         parsed.problems.push(Problem::NoBody);
     }

@@ -7,17 +7,30 @@ use crate::options::Limits;
 
 struct Item<'m, 'x> {
     msg: &'m Message<'x>,
+    /// Ids of the message/rfc822 parts leading from the top-level message to `msg`.
+    within: Vec<u32>,
     id: usize,
     path: String,
     depth: usize,
 }
 
+/// Where a part's text is: the ids of the message/rfc822 parts leading to it, its own id, and
+/// how much of the text is kept (`None`: the text was rebuilt, and is in the part already).
+pub(super) struct TextAt {
+    within: Vec<u32>,
+    id: u32,
+    keep: Option<usize>,
+}
+
 /// Walks `msg` depth-first in document order, filling `out.parts`, `out.nested` and problems.
-pub(super) fn walk(msg: &Message<'_>, limits: &Limits, out: &mut ParsedMessage) {
+/// The parts' texts are left empty where [`move_texts`] can move them out of `msg` instead of
+/// copying them: the returned list says where each is.
+pub(super) fn walk(msg: &Message<'_>, limits: &Limits, out: &mut ParsedMessage) -> Vec<TextAt> {
+    let mut texts = Vec::new();
     let top = msg.raw_message();
     let mut lines = SourceLines { top, counted: (0, 1) };
     let mut stack: Vec<Item<'_, '_>> = Vec::new();
-    push_message_root(msg, "", 0, &mut stack);
+    push_message_root(msg, Vec::new(), "", 0, &mut stack);
     let mut visited = 0usize;
     let mut depth_reported = false;
     while let Some(item) = stack.pop() {
@@ -51,6 +64,7 @@ pub(super) fn walk(msg: &Message<'_>, limits: &Limits, out: &mut ParsedMessage) 
                     }
                     stack.push(Item {
                         msg: item.msg,
+                        within: item.within.clone(),
                         id: child as usize,
                         path: join(&item.path, i + 1),
                         depth: item.depth + 1,
@@ -71,13 +85,18 @@ pub(super) fn walk(msg: &Message<'_>, limits: &Limits, out: &mut ParsedMessage) 
                 }
                 out.nested
                     .push(NestedMessage { path: item.path.clone(), headers: headers::collect(inner, top) });
-                push_message_root(inner, &item.path, item.depth + 1, &mut stack);
+                let mut within = item.within.clone();
+                within.push(item.id as u32);
+                push_message_root(inner, within, &item.path, item.depth + 1, &mut stack);
             }
             PartType::Text(text) | PartType::Html(text) => {
                 let html = matches!(part.body, PartType::Html(_));
-                if let Some(mut p) = text_part(part, text, html, &item.path, limits, &mut out.problems) {
+                if let Some((mut p, keep)) =
+                    text_part(part, text, html, &item.path, limits, &mut out.problems)
+                {
                     p.body_line = lines.body_line(part);
                     out.parts.push(p);
+                    texts.push(TextAt { within: item.within.clone(), id: item.id as u32, keep });
                 }
             }
             PartType::Binary(_) | PartType::InlineBinary(_) => {
@@ -87,22 +106,48 @@ pub(super) fn walk(msg: &Message<'_>, limits: &Limits, out: &mut ParsedMessage) 
             }
         }
     }
+    texts
+}
+
+/// Moves the texts [`walk`] left out of `msg` into `parts` (in the same order), cut where the
+/// walk said. mail-parser's decoded texts are owned strings, so this moves them, where copying
+/// would double the memory traffic of the largest buffers of the audit.
+pub(super) fn move_texts(msg: &mut Message<'_>, texts: Vec<TextAt>, parts: &mut [Part]) {
+    for (at, part) in texts.into_iter().zip(parts.iter_mut()) {
+        let Some(keep) = at.keep else { continue };
+        let body =
+            message_at(msg, &at.within).and_then(|m| m.parts.get_mut(at.id as usize)).map(|p| &mut p.body);
+        if let Some(PartType::Text(text) | PartType::Html(text)) = body {
+            let mut owned = std::mem::take(text).into_owned();
+            owned.truncate(keep);
+            part.text = owned;
+        }
+    }
+}
+
+/// The message nested in `msg` through the message/rfc822 parts `within`.
+fn message_at<'a, 'x>(msg: &'a mut Message<'x>, within: &[u32]) -> Option<&'a mut Message<'x>> {
+    match within.split_first() {
+        None => Some(msg),
+        Some((&id, rest)) => match &mut msg.parts.get_mut(id as usize)?.body {
+            PartType::Message(inner) => message_at(inner, rest),
+            _ => None,
+        },
+    }
 }
 
 /// Pushes the root of a (possibly nested) message: its children when it is multipart, else
 /// itself as section `<prefix>.1` (or `1` at the top).
 fn push_message_root<'m, 'x>(
     msg: &'m Message<'x>,
+    within: Vec<u32>,
     prefix: &str,
     depth: usize,
     stack: &mut Vec<Item<'m, 'x>>,
 ) {
     let Some(root) = msg.parts.first() else { return };
-    if let PartType::Multipart(_) = root.body {
-        stack.push(Item { msg, id: 0, path: prefix.to_string(), depth });
-    } else {
-        stack.push(Item { msg, id: 0, path: join(prefix, 1), depth });
-    }
+    let path = if let PartType::Multipart(_) = root.body { prefix.to_string() } else { join(prefix, 1) };
+    stack.push(Item { msg, within, id: 0, path, depth });
 }
 
 fn join(prefix: &str, n: usize) -> String {
@@ -125,7 +170,7 @@ fn text_part(
     path: &str,
     limits: &Limits,
     problems: &mut Vec<Problem>,
-) -> Option<Part> {
+) -> Option<(Part, Option<usize>)> {
     let ct = part.content_type();
     let subtype = ct.and_then(|c| c.subtype()).unwrap_or(if html { "html" } else { "plain" });
     let subtype = subtype.to_ascii_lowercase();
@@ -166,16 +211,24 @@ fn text_part(
     let identity = part
         .content_transfer_encoding()
         .is_none_or(|e| matches!(e.trim().to_ascii_lowercase().as_str(), "7bit" | "8bit" | "binary" | ""));
-    Some(Part {
-        path: path.to_string(),
-        content_type,
-        charset,
-        kind,
-        attachment,
-        body_line: None,
-        identity,
-        text: text.to_string(),
-    })
+    // The text the message holds is moved out later (see `move_texts`); a rebuilt one is here.
+    let (text, keep) = match recovered {
+        Some(_) => (text.to_string(), None),
+        None => (String::new(), Some(text.len())),
+    };
+    Some((
+        Part {
+            path: path.to_string(),
+            content_type,
+            charset,
+            kind,
+            attachment,
+            body_line: None,
+            identity,
+            text,
+        },
+        keep,
+    ))
 }
 
 /// Which extractor reads a text part of this (lower-cased) subtype; `None` for subtypes the

@@ -38,7 +38,7 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 == Some("a reserved example domain (a placeholder)")
         });
     // Links share a few hosts: judge each host once.
-    let mut hosts: HashMap<String, Option<&'static str>> = HashMap::new();
+    let mut hosts = HostMemo::default();
     for l in ctx.links {
         // The merge-tag search runs once per link; LA104 stays quiet when the link itself has one.
         let tag_at = merge_tags(l, out);
@@ -96,8 +96,13 @@ fn malformed(l: &AuditedLink, tagged: bool, out: &mut Vec<Finding>) {
         return; // found by linkify (well-formed by construction), or LA103 says why
     }
     let url = l.raw.url.as_str();
-    // Every test below looks at the scheme or at most the first few bytes: lower-case only those.
-    let lower = url.get(..16).unwrap_or(url).to_ascii_lowercase();
+    // Every test below looks at the scheme or at most the first few bytes: lower-case only those
+    // (on the stack: this runs for every link).
+    let mut head = [0u8; 16];
+    let n = url.len().min(head.len());
+    head[..n].copy_from_slice(&url.as_bytes()[..n]);
+    head.make_ascii_lowercase();
+    let lower = String::from_utf8_lossy(&head[..n]);
     let mut severity = LA104.severity;
     let why = if lower.starts_with("javascript:") || lower.starts_with("vbscript:") {
         Some("a script URL, which email clients do not run".to_string())
@@ -262,13 +267,15 @@ pub(crate) fn staging_reason(host: &str, from_reserved: bool) -> Option<&'static
     None
 }
 
+/// Staging judgements by host: the last one (consecutive links mostly share a host), then all.
+#[derive(Default)]
+struct HostMemo {
+    last: Option<(String, Option<&'static str>)>,
+    seen: HashMap<String, Option<&'static str>>,
+}
+
 /// LA106.
-fn staging(
-    l: &AuditedLink,
-    from_reserved: bool,
-    memo: &mut HashMap<String, Option<&'static str>>,
-    out: &mut Vec<Finding>,
-) {
+fn staging(l: &AuditedLink, from_reserved: bool, memo: &mut HostMemo, out: &mut Vec<Finding>) {
     if l.raw.kind == Kind::Header && starts_with_ignore_case(&l.raw.url, "mailto:") {
         return;
     }
@@ -280,11 +287,11 @@ fn staging(
         if hosts[..i].iter().any(|h| h.as_ref() == Some(host)) {
             continue;
         }
-        let why = match memo.get(host) {
-            Some(w) => *w,
+        let why = match memo.last.as_ref().filter(|(h, _)| h == host) {
+            Some((_, w)) => *w,
             None => {
-                let w = staging_reason(host, from_reserved);
-                memo.insert(host.clone(), w);
+                let w = *memo.seen.entry(host.clone()).or_insert_with(|| staging_reason(host, from_reserved));
+                memo.last = Some((host.clone(), w));
                 w
             }
         };
