@@ -37,7 +37,13 @@ impl Input {
         if reader.fill_buf()?.starts_with(b"From ") {
             return Ok(None);
         }
-        let mut buf = Vec::new();
+        // Sized from the file when it can be: growing by doubling would copy a large input
+        // several times (the allocator cannot always grow a block in place).
+        let size = match self {
+            Input::File(p) => fs::metadata(p).map_or(0, |m| m.len() as usize),
+            Input::Stdin => 0,
+        };
+        let mut buf = Vec::with_capacity(size.min(limit).saturating_add(1));
         reader.take(limit as u64).read_to_end(&mut buf)?;
         Ok(Some(buf))
     }
