@@ -1,17 +1,10 @@
 //! Per-stage benchmarks over a generated corpus (see `corpus.rs`): MIME parse alone
 //! (mail-parser), our message walk, extraction, unwrapping, classification, the full audit, and
-//! JSON rendering. Throughput is reported in bytes of .eml per second. Allocation goes through
-//! mimalloc, as in the binary.
+//! JSON rendering. Throughput is reported in bytes of .eml per second.
 //!
 //!     cargo bench --bench pipeline
 
 mod corpus;
-
-/// The allocator of the shipped binary, so the numbers are the CLI's (`--no-default-features`
-/// measures the system allocator).
-#[cfg(feature = "mimalloc")]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use linkaudit::classify::{classify, Catalog};

@@ -1,9 +1,6 @@
 //! Profiling helper (not shipped): audits the bench corpus in a loop.
 #[path = "../benches/corpus.rs"]
 mod corpus;
-#[cfg(feature = "mimalloc")]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
     let msgs = corpus::messages(24);
     let opts = linkaudit::Options::expecting(["track.example.com"]);

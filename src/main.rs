@@ -7,12 +7,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// mimalloc: the audit makes many small allocations per link, and they cost a fifth of the audit
-/// with the system allocator (see the README's speed section).
-#[cfg(feature = "mimalloc")]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = match cli::args::Cli::try_parse() {
         Ok(cli) => cli,

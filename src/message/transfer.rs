@@ -144,36 +144,46 @@ pub(super) fn quoted_printable(body: &[u8], delimited: bool) -> Option<Vec<u8>> 
 /// Decodes the base64 `body` (line breaks, spaces and tabs ignored; `=` ends a group, and
 /// decoding goes on after it; a group left incomplete at the end is dropped).
 ///
-/// The usual body — lines of the alphabet, canonical padding at the very end — is joined without
-/// its line breaks and decoded in one go, strictly, so that nothing where mail-parser's rules
-/// could differ gets through; the state machine below, which has mail-parser's rules, reads
-/// the rest.
+/// The usual body — lines of whole groups of the alphabet, canonical padding at the very end —
+/// is decoded line by line, strictly, so that nothing where mail-parser's rules could differ
+/// gets through; the state machine below, which has mail-parser's rules, reads the rest.
 pub(super) fn base64(body: &[u8]) -> Option<Vec<u8>> {
-    let mut joined = Vec::with_capacity(body.len());
+    let mut out = Vec::with_capacity(body.len() / 4 * 3);
+    let mut padded = false;
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', body).chain(std::iter::once(body.len())) {
         let line = &body[start..end];
-        joined.extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
         start = end + 1;
+        if line.is_empty() {
+            continue;
+        }
+        // Lines of whole groups (encoders wrap at 76), padding only at the very end.
+        if padded || !line.len().is_multiple_of(4) {
+            return base64_irregular(body);
+        }
+        match append_canonical(line, &mut out) {
+            Some(p) => padded = p,
+            None => return base64_irregular(body),
+        }
     }
-    base64_canonical(&joined).or_else(|| base64_irregular(body))
+    Some(out)
 }
 
-/// Strict base64: the alphabet, then at most two `=` completing the last group of four, no
-/// stray bits in the last character. Eight characters go into one `u64` at a time and out as
-/// six bytes. `None` for anything else.
-fn base64_canonical(s: &[u8]) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(4) {
-        return None;
-    }
+/// Appends the strict base64 `s` (whole groups of four: the alphabet, at most two `=` ending
+/// the last group, no stray bits in its last character) to `out`, eight characters into one
+/// `u64` at a time and out as six bytes. Says whether `s` ended in padding; `None` for anything
+/// else, with `out` as it was.
+fn append_canonical(s: &[u8], out: &mut Vec<u8>) -> Option<bool> {
     let pad = s.iter().rev().take_while(|&&b| b == b'=').count();
-    if pad > 2 {
+    if pad > 2 || !s.len().is_multiple_of(4) {
         return None;
     }
     let (full, last) = s.split_at(if pad > 0 { s.len() - 4 } else { s.len() });
-    // Two bytes of slack: each step writes eight bytes and keeps six.
-    let mut out = vec![0u8; full.len() / 4 * 3 + 2 + 3];
-    let mut at = 0;
+    let base = out.len();
+    // Slack: each step writes eight bytes and keeps six.
+    out.resize(base + full.len() / 4 * 3 + 2 + 3, 0);
+    let mut at = base;
     let mut bad = 0u8;
     let mut eights = full.chunks_exact(8);
     for chunk in &mut eights {
@@ -183,7 +193,7 @@ fn base64_canonical(s: &[u8]) -> Option<Vec<u8>> {
             bad |= v;
             n = (n << 6) | u64::from(v);
         }
-        out.get_mut(at..at + 8)?.copy_from_slice(&(n << 16).to_be_bytes());
+        out[at..at + 8].copy_from_slice(&(n << 16).to_be_bytes());
         at += 6;
     }
     for group in eights.remainder().chunks_exact(4) {
@@ -193,7 +203,7 @@ fn base64_canonical(s: &[u8]) -> Option<Vec<u8>> {
             bad |= v;
             n = (n << 6) | u32::from(v);
         }
-        out.get_mut(at..at + 3)?.copy_from_slice(&n.to_be_bytes()[1..]);
+        out[at..at + 3].copy_from_slice(&n.to_be_bytes()[1..]);
         at += 3;
     }
     if pad > 0 {
@@ -206,20 +216,21 @@ fn base64_canonical(s: &[u8]) -> Option<Vec<u8>> {
         // The bits after the last whole byte must be zero, as the strict decoders require.
         let (bytes, spare_bits) = if pad == 1 { (2, 2) } else { (1, 4) };
         if n & ((1 << spare_bits) - 1) != 0 {
-            return None;
+            bad = INVALID;
         }
         let n = n >> spare_bits;
         for i in (0..bytes).rev() {
-            *out.get_mut(at)? = (n >> (8 * i)) as u8;
+            out[at] = (n >> (8 * i)) as u8;
             at += 1;
         }
     }
     // INVALID has the high bits set, and no value does.
     if bad & 0xc0 != 0 {
+        out.truncate(base);
         return None;
     }
     out.truncate(at);
-    Some(out)
+    Some(pad > 0)
 }
 
 /// [`base64`] for bodies the strict decoder refuses: mail-parser's state machine.
@@ -310,7 +321,10 @@ mod tests {
                 // Each way of decoding base64 agrees with mail-parser, and the strict one with
                 // the base64 crate.
                 let joined: Vec<u8> = body.iter().copied().filter(|&b| b != b'\r' && b != b'\n').collect();
-                let canonical = base64_canonical(&joined);
+                let mut canonical = Some(Vec::new());
+                if append_canonical(&joined, canonical.as_mut().unwrap()).is_none() {
+                    canonical = None;
+                }
                 {
                     use base64::Engine;
                     let strict = base64::engine::general_purpose::STANDARD.decode(&joined).ok();
