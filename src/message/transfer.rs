@@ -3,7 +3,8 @@
 //! mail-parser decodes a body one byte at a time through a state machine that also looks for
 //! the boundary (about 40 instructions per byte). Here the reader has already found where the
 //! body ends, so each decoder runs over a known slice: quoted-printable copies the runs between
-//! `=`, CR and LF in bulk, base64 decodes whole groups of four through a table.
+//! `=`, CR and LF in bulk, base64 decodes line by line, eight characters at a time through a
+//! table.
 //!
 //! Each decoder gives exactly the bytes mail-parser's `decode_*_mime` gives for the same body,
 //! or `None` for anything irregular (a broken escape, a stray `-`, a character outside the
