@@ -129,8 +129,8 @@ fn tracking_hosts(links: &[AuditedLink]) -> Vec<String> {
         };
         if tracked && c.role != Role::Asset && l.raw.kind != Kind::Header {
             if let Some(h) = &c.host {
-                if !hosts.contains(h) {
-                    hosts.push(h.clone());
+                if !hosts.iter().any(|x| x == &**h) {
+                    hosts.push(h.to_string());
                 }
             }
         }

@@ -12,6 +12,8 @@ pub mod expect;
 pub mod sent_via;
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -84,11 +86,11 @@ pub struct Classified {
     /// The link's kind, upgraded to `pixel` when an image turns out to be an open pixel.
     pub kind: Kind,
     /// The judged URL's host (lower-case), if it has one.
-    pub host: Option<String>,
+    pub host: Option<Arc<str>>,
     /// The link's own host (the outermost URL), if it has one.
-    pub outer_host: Option<String>,
+    pub outer_host: Option<Arc<str>>,
     /// The destination's host, when the destination is known.
-    pub destination_host: Option<String>,
+    pub destination_host: Option<Arc<str>>,
     /// Index in `[url, hops…]` of the judged URL.
     pub judged: usize,
     /// The judged URL uses `http:`.
@@ -145,6 +147,34 @@ fn judge(url: &str) -> Judged<'static> {
     }
 }
 
+/// Slots of the per-thread table of shared host strings.
+const SHARED_SLOTS: usize = 64;
+
+thread_local! {
+    static SHARED_HOSTS: RefCell<[Option<Arc<str>>; SHARED_SLOTS]> = const { RefCell::new([const { None }; SHARED_SLOTS]) };
+}
+
+/// `host` as a shared string. A classified link names up to three hosts, nearly always the same
+/// one, and a message's links share a few: a small per-thread table hands out the same string
+/// instead of allocating one per field and link.
+fn shared(host: &str) -> Arc<str> {
+    let slot =
+        host.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+            as usize
+            % SHARED_SLOTS;
+    SHARED_HOSTS.with(|table| {
+        let mut table = table.borrow_mut();
+        match &table[slot] {
+            Some(h) if &**h == host => h.clone(),
+            _ => {
+                let h: Arc<str> = Arc::from(host);
+                table[slot] = Some(h.clone());
+                h
+            }
+        }
+    })
+}
+
 /// The host of a URL as linkaudit reads it (web URLs, `www.`, `//host`, and `mailto:` domains),
 /// lower-cased.
 pub fn host_of(url: &str) -> Option<String> {
@@ -153,7 +183,7 @@ pub fn host_of(url: &str) -> Option<String> {
 
 /// The facts of chain element `index`: from the unwrapping when it parsed them, else parsed here.
 fn judge_at<'a>(raw: &'a RawLink, u: &'a Unwrapped, index: usize) -> Judged<'a> {
-    match u.facts.get(index) {
+    match u.facts(index) {
         Some(Some(f)) => Judged {
             host: f.host(u.at(&raw.url, index)).map(Cow::Borrowed),
             path_query: Cow::Borrowed(f.path_query(u.at(&raw.url, index))),
@@ -169,9 +199,9 @@ pub fn classify(raw: &RawLink, unwrapped: &Unwrapped, expected: &[String], catal
     let judged_at = unwrapped.first_non_gateway;
     let mut j = judge_at(raw, unwrapped, judged_at.unwrap_or(0));
     let outer_host = if judged_at.unwrap_or(0) == 0 {
-        j.host.as_deref().map(str::to_string)
+        j.host.as_deref().map(shared)
     } else {
-        judge_at(raw, unwrapped, 0).host.map(Cow::into_owned)
+        judge_at(raw, unwrapped, 0).host.as_deref().map(shared)
     };
     if judged_at.is_none() {
         // The chain ends inside an opaque gateway: only a host hint may be left.
@@ -211,7 +241,7 @@ pub fn classify(raw: &RawLink, unwrapped: &Unwrapped, expected: &[String], catal
     // When the destination is the judged URL itself (no layers), its catalog lookups are done.
     let known = last_facts.is_none().then_some((shape, on_host));
     let (destination, destination_note) = destination(raw, unwrapped, role, catalog, dest_judged, known);
-    let destination_host = destination.as_ref().and_then(|_| dest_judged.host.as_deref().map(str::to_string));
+    let destination_host = destination.as_ref().and_then(|_| dest_judged.host.as_deref().map(shared));
     Classified {
         class,
         esp,
@@ -219,7 +249,7 @@ pub fn classify(raw: &RawLink, unwrapped: &Unwrapped, expected: &[String], catal
         kind,
         outer_host,
         destination_host,
-        host: j.host.map(Cow::into_owned),
+        host: j.host.as_deref().map(shared),
         judged: judged_at.unwrap_or(0),
         insecure: j.insecure,
         host_role: on_host.map(|h| h.1),

@@ -18,7 +18,7 @@ pub(super) fn extract(headers: &[HeaderField], part: &str, out: &mut Vec<RawLink
             out.push(RawLink {
                 url,
                 kind: Kind::Header,
-                part: part.to_string(),
+                part: part.into(),
                 line,
                 column,
                 element: None,

@@ -95,12 +95,14 @@ fn extract_with(part: &Part, out: &mut Vec<RawLink>, fast: bool) -> Result<(), S
     let State { mut found, base, .. } = state.into_inner();
     found.sort_by_key(|f| f.offset);
     let mut cursor = Cursor::new(&part.text);
+    // One shared section name for all the part's links.
+    let section: std::sync::Arc<str> = part.path.as_str().into();
     for f in found {
         let (line, column) = cursor.position(f.offset);
         out.push(RawLink {
             url: resolve(f.url, base.as_ref()),
             kind: f.kind,
-            part: part.path.clone(),
+            part: section.clone(),
             line,
             column,
             element: Some(f.element),

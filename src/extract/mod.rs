@@ -16,6 +16,7 @@ pub mod srcset;
 mod text;
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -102,7 +103,7 @@ pub struct RawLink {
     /// What it is.
     pub kind: Kind,
     /// Section it came from (`1.2`), or `header` / `2.header` for header fields.
-    pub part: String,
+    pub part: Arc<str>,
     /// 1-based line in the decoded part (in the message source for headers).
     pub line: u32,
     /// 1-based column, in characters.

@@ -19,6 +19,8 @@ static FINDER: LazyLock<LinkFinder> = LazyLock::new(|| {
 /// Appends the URLs of a text part to `out`.
 pub(super) fn extract(part: &Part, out: &mut Vec<RawLink>) {
     let mut cursor = Cursor::new(&part.text);
+    // One shared section name for all the part's links.
+    let section: std::sync::Arc<str> = part.path.as_str().into();
     for link in FINDER.links(&part.text) {
         let mut s = link.as_str().trim_end_matches(CLOSING);
         let mut start = link.start();
@@ -35,7 +37,7 @@ pub(super) fn extract(part: &Part, out: &mut Vec<RawLink>) {
         out.push(RawLink {
             url,
             kind: Kind::Text,
-            part: part.path.clone(),
+            part: section.clone(),
             line,
             column,
             element: None,

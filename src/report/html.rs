@@ -169,7 +169,7 @@ impl Numbered<'_> {
 fn number(m: &MessageReport) -> (Vec<Numbered<'_>>, Vec<&Finding>) {
     let mut at: HashMap<(&str, u32, u32), Vec<usize>> = HashMap::new();
     for (i, l) in m.links.iter().enumerate() {
-        at.entry((l.part.as_str(), l.line, l.column)).or_default().push(i);
+        at.entry((&*l.part, l.line, l.column)).or_default().push(i);
     }
     let mut per_link: Vec<Vec<&Finding>> = vec![Vec::new(); m.links.len()];
     let mut loose = Vec::new();
@@ -218,7 +218,7 @@ fn message(out: &mut String, i: usize, m: &MessageReport, page: &Page<'_>) {
         let index = LineIndex::new(&p.html);
         let marks: Vec<Mark> = numbered
             .iter()
-            .filter(|n| n.link.part == p.part && n.link.kind != Kind::Header)
+            .filter(|n| *n.link.part == *p.part && n.link.kind != Kind::Header)
             .map(|n| Mark {
                 offset: index.offset(n.link.line, n.link.column),
                 number: n.number,

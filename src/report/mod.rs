@@ -21,6 +21,7 @@ pub mod tally;
 pub mod text;
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -43,13 +44,13 @@ pub struct LinkReport {
     /// What it is.
     pub kind: Kind,
     /// Section (`1.2`; `header` for the top-level header).
-    pub part: String,
+    pub part: Arc<str>,
     /// 1-based line in the decoded part.
     pub line: u32,
     /// 1-based column.
     pub column: u32,
     /// Host of `url`.
-    pub host: Option<String>,
+    pub host: Option<Arc<str>>,
     /// Redirect layers taken off, outermost first.
     pub hops: Vec<Hop>,
     /// Where the link finally goes; `null` when that cannot be known offline.
@@ -64,7 +65,7 @@ pub struct LinkReport {
     pub role: Role,
     /// Host of the URL the class was judged on, when a gateway wraps the link.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub judged_host: Option<String>,
+    pub judged_host: Option<Arc<str>>,
     /// Why `destination` is null.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -213,7 +214,7 @@ impl MessageReport {
         }
         let mut per_part: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for l in &links {
-            *per_part.entry(l.raw.part.as_str()).or_default() += 1;
+            *per_part.entry(&*l.raw.part).or_default() += 1;
         }
         let parts = parsed
             .parts

@@ -54,14 +54,14 @@ impl BatchIndex {
             {
                 continue;
             }
-            let list = self.hosts.entry(host.clone()).or_default();
+            let list = self.hosts.entry(host.to_string()).or_default();
             if !list.iter().any(|f| &f.esp == esp) {
                 list.push(FirstLink {
                     esp: esp.clone(),
                     source: m.source.clone(),
                     index: m.index,
                     url: l.url.clone(),
-                    part: l.part.clone(),
+                    part: l.part.to_string(),
                     line: l.line,
                     column: l.column,
                     source_line: l.source_line,

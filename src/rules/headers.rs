@@ -26,7 +26,7 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
     let top_level_https = ctx.links.iter().find(|l| {
         l.raw.kind == Kind::Header
-            && l.raw.part == "header"
+            && &*l.raw.part == "header"
             && l.raw.url.get(..8).is_some_and(|p| p.eq_ignore_ascii_case("https://"))
     });
     if let Some(link) = top_level_https {

@@ -383,7 +383,7 @@ pub fn settle(
                 links
                     .iter()
                     .find(|l| l.raw.url == u)
-                    .and_then(|l| l.classified.host.clone())
+                    .and_then(|l| l.classified.host.as_deref().map(str::to_string))
                     .or_else(|| crate::classify::host_of(u))
             });
             !host.is_some_and(|h| settings.allowed_host(&h))
@@ -411,7 +411,7 @@ pub(crate) fn at_link(
         severity,
         message,
         url: Some(link.raw.url.clone()),
-        part: Some(link.raw.part.clone()),
+        part: Some(link.raw.part.to_string()),
         line: Some(link.raw.line),
         column: Some(link.raw.column),
         hint,

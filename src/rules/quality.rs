@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -156,7 +157,7 @@ fn has_whitespace(url: &str) -> bool {
 
 /// The link's URL parses: the unwrapping already tried (its first fact), else parse it here.
 fn parses(l: &AuditedLink) -> bool {
-    match l.unwrapped.facts.first() {
+    match l.unwrapped.facts(0) {
         Some(facts) => facts.is_some(),
         None => url::Url::parse(&l.raw.url).is_ok(),
     }
@@ -271,8 +272,8 @@ pub(crate) fn staging_reason(host: &str, from_reserved: bool) -> Option<&'static
 /// Staging judgements by host: the last one (consecutive links mostly share a host), then all.
 #[derive(Default)]
 struct HostMemo {
-    last: Option<(String, Option<&'static str>)>,
-    seen: HashMap<String, Option<&'static str>>,
+    last: Option<(Arc<str>, Option<&'static str>)>,
+    seen: HashMap<Arc<str>, Option<&'static str>>,
 }
 
 /// LA106.

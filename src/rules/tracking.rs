@@ -205,9 +205,9 @@ fn untracked(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         first.get_or_insert(l);
-        match hosts.iter_mut().find(|(h, _)| *h == host) {
+        match hosts.iter_mut().find(|(h, _)| **h == *host) {
             Some((_, n)) => *n += 1,
-            None => hosts.push((host, 1)),
+            None => hosts.push((host.to_string(), 1)),
         }
     }
     let Some(first) = first else { return };

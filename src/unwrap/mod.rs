@@ -139,9 +139,10 @@ impl UrlFacts {
 /// The unwrapping of one link.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Unwrapped {
-    /// Facts of each web URL of `[url, hops…]`, `None` where it is not one.
+    /// Facts of each web URL of `[url, hops…]`, `None` where it is not one: see
+    /// [`Unwrapped::facts`].
     #[serde(skip)]
-    pub facts: Vec<Option<UrlFacts>>,
+    facts: Facts,
     /// The layers, outermost first.
     pub hops: Vec<Hop>,
     /// Display name of the outermost gateway layer (`Microsoft SafeLinks`), if any.
@@ -155,7 +156,34 @@ pub struct Unwrapped {
     pub depth_limited: bool,
 }
 
+/// The facts of a chain: the first inline (most links are one URL, so this saves an allocation
+/// per link), the rest in a vector.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Facts {
+    first: Option<Option<UrlFacts>>,
+    rest: Vec<Option<UrlFacts>>,
+}
+
+impl Facts {
+    fn push(&mut self, facts: Option<UrlFacts>) {
+        if self.first.is_none() {
+            self.first = Some(facts);
+        } else {
+            self.rest.push(facts);
+        }
+    }
+}
+
 impl Unwrapped {
+    /// The facts of the URL at `index` of `[url, hops…]`: `None` when the unwrapping did not get
+    /// that far, `Some(None)` when that URL is not a web URL that parses.
+    pub fn facts(&self, index: usize) -> Option<&Option<UrlFacts>> {
+        match index {
+            0 => self.facts.first.as_ref(),
+            _ => self.facts.rest.get(index - 1),
+        }
+    }
+
     /// The URL at `index` of `[url, hops…]`.
     pub fn at<'a>(&'a self, url: &'a str, index: usize) -> &'a str {
         if index == 0 {
