@@ -23,6 +23,14 @@ static BUILTIN_CATALOG: LazyLock<Catalog> =
 #[derive(Default)]
 struct Fnv(u64);
 
+/// FNV-1a of `bytes`: the slot of a host in the per-thread tables (catalog lookups, shared
+/// host strings).
+pub(crate) fn fnv(bytes: &[u8]) -> u64 {
+    let mut hasher = Fnv::default();
+    hasher.write(bytes);
+    hasher.finish()
+}
+
 impl Hasher for Fnv {
     fn write(&mut self, bytes: &[u8]) {
         let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
@@ -326,9 +334,7 @@ impl Catalog {
         // A message's links share a few hosts, and the host patterns (regexes) cost more than
         // the rest of a lookup: answers that do not depend on the path are remembered per thread
         // in a small direct-mapped table (a pure function's results, so nothing else changes).
-        let mut hasher = Fnv::default();
-        hasher.write(host.as_bytes());
-        let slot = (hasher.finish() % MEMO_SLOTS as u64) as usize;
+        let slot = (fnv(host.as_bytes()) % MEMO_SLOTS as u64) as usize;
         let remembered = PATTERN_MEMO.with(|memo| {
             let memo = memo.borrow();
             let entry = &memo[slot];

@@ -158,10 +158,7 @@ thread_local! {
 /// one, and a message's links share a few: a small per-thread table hands out the same string
 /// instead of allocating one per field and link.
 fn shared(host: &str) -> Arc<str> {
-    let slot =
-        host.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
-            as usize
-            % SHARED_SLOTS;
+    let slot = (catalog::fnv(host.as_bytes()) % SHARED_SLOTS as u64) as usize;
     SHARED_HOSTS.with(|table| {
         let mut table = table.borrow_mut();
         match &table[slot] {

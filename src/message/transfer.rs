@@ -188,32 +188,17 @@ fn append_canonical(s: &[u8], out: &mut Vec<u8>) -> Option<bool> {
     let mut bad = 0u8;
     let mut eights = full.chunks_exact(8);
     for chunk in &mut eights {
-        let mut n = 0u64;
-        for &c in chunk {
-            let v = B64[c as usize];
-            bad |= v;
-            n = (n << 6) | u64::from(v);
-        }
+        let n = pack(chunk, &mut bad);
         out[at..at + 8].copy_from_slice(&(n << 16).to_be_bytes());
         at += 6;
     }
     for group in eights.remainder().chunks_exact(4) {
-        let mut n = 0u32;
-        for &c in group {
-            let v = B64[c as usize];
-            bad |= v;
-            n = (n << 6) | u32::from(v);
-        }
-        out[at..at + 3].copy_from_slice(&n.to_be_bytes()[1..]);
+        let n = pack(group, &mut bad);
+        out[at..at + 3].copy_from_slice(&n.to_be_bytes()[5..]);
         at += 3;
     }
     if pad > 0 {
-        let mut n = 0u32;
-        for &c in &last[..4 - pad] {
-            let v = B64[c as usize];
-            bad |= v;
-            n = (n << 6) | u32::from(v);
-        }
+        let n = pack(&last[..4 - pad], &mut bad);
         // The bits after the last whole byte must be zero, as the strict decoders require.
         let (bytes, spare_bits) = if pad == 1 { (2, 2) } else { (1, 4) };
         if n & ((1 << spare_bits) - 1) != 0 {
@@ -232,6 +217,16 @@ fn append_canonical(s: &[u8], out: &mut Vec<u8>) -> Option<bool> {
     }
     out.truncate(at);
     Some(pad > 0)
+}
+
+/// The 6-bit values of base64 `chars` packed into one number, first character highest; an
+/// invalid character sets the high bits of `bad`.
+fn pack(chars: &[u8], bad: &mut u8) -> u64 {
+    chars.iter().fold(0u64, |n, &c| {
+        let v = B64[c as usize];
+        *bad |= v;
+        (n << 6) | u64::from(v)
+    })
 }
 
 /// [`base64`] for bodies the strict decoder refuses: mail-parser's state machine.
