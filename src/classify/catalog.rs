@@ -189,10 +189,51 @@ pub struct Catalog {
     hosts: HashMap<String, Vec<HostEntry>, BuildHasherDefault<Fnv>>,
     host_patterns: RegexSet,
     host_pattern_meta: Vec<(EspId, HostRole)>,
-    shapes: RegexSet,
+    shapes: Shapes,
     shape_meta: Vec<(EspId, Shape)>,
     /// Tells compiled catalogs apart in the per-thread memo of host lookups.
     id: u64,
+}
+
+/// The URL shapes, searched for the first one (in catalog order) that matches.
+#[derive(Debug, Clone)]
+enum Shapes {
+    /// Every pattern is anchored at the start (all the built-in ones are): one leftmost-first
+    /// search then reports the first matching pattern, since every match starts at 0.
+    Anchored(regex_automata::meta::Regex),
+    /// Some pattern may match further on: which patterns match, then the first of them.
+    Set(RegexSet),
+}
+
+impl Shapes {
+    fn new(sources: &[String]) -> Result<Shapes, String> {
+        let anchored = sources.iter().all(|p| {
+            regex_syntax::parse(p)
+                .is_ok_and(|hir| hir.properties().look_set_prefix().contains(regex_syntax::hir::Look::Start))
+        });
+        if anchored {
+            regex_automata::meta::Regex::new_many(sources).map(Shapes::Anchored).map_err(|e| e.to_string())
+        } else {
+            RegexSetBuilder::new(sources).build().map(Shapes::Set).map_err(|e| e.to_string())
+        }
+    }
+
+    /// Index of the first pattern that matches `haystack`.
+    fn first(&self, haystack: &str) -> Option<usize> {
+        match self {
+            Shapes::Anchored(re) => {
+                let input = regex_automata::Input::new(haystack).anchored(regex_automata::Anchored::Yes);
+                re.search(&input).map(|m| m.pattern().as_usize())
+            }
+            Shapes::Set(set) => {
+                // Most paths match nothing: a plain yes/no search first is much cheaper.
+                if !set.is_match(haystack) {
+                    return None;
+                }
+                set.matches(haystack).iter().next()
+            }
+        }
+    }
 }
 
 /// Slots of the per-thread memo of host lookups (links share a few hosts).
@@ -317,7 +358,7 @@ impl Catalog {
             .case_insensitive(true)
             .build()
             .map_err(|e| format!("host pattern: {e}"))?;
-        let shapes = RegexSetBuilder::new(&shape_sources).build().map_err(|e| format!("URL shape: {e}"))?;
+        let shapes = Shapes::new(&shape_sources).map_err(|e| format!("URL shape: {e}"))?;
         Ok(Catalog {
             esps,
             hosts,
@@ -385,11 +426,7 @@ impl Catalog {
 
     /// The ESP URL shape `path_query` (`/path?query`) has, if any (first in catalog order).
     pub fn shape(&self, path_query: &str) -> Option<(EspId, Shape)> {
-        // Most paths match nothing: a plain yes/no search first is much cheaper.
-        if !self.shapes.is_match(path_query) {
-            return None;
-        }
-        self.shapes.matches(path_query).iter().next().map(|i| self.shape_meta[i])
+        self.shapes.first(path_query).map(|i| self.shape_meta[i])
     }
 
     /// The ESP named `name` (case-insensitive).
@@ -567,6 +604,26 @@ mod tests {
         let c = Catalog::builtin();
         let got = c.shape(pq).map(|(id, s)| (c.esps[id].name(), s));
         assert_eq!(got, want);
+    }
+
+    #[rstest]
+    // Anchored patterns: one search, the first pattern in catalog order wins.
+    #[case("['^/c/']", "['^/c/x']", "/c/x", Some(("First", Shape::Click)))]
+    #[case("['^/d/']", "['^/c/x']", "/c/x", Some(("Second", Shape::Open)))]
+    // An unanchored pattern: still catalog order, not the leftmost match.
+    #[case("['/zz']", "['^/a']", "/a/zz", Some(("First", Shape::Click)))]
+    #[case("['/zz']", "['^/a']", "/b/z", None)]
+    fn the_first_shape_in_catalog_order_wins(
+        #[case] first_click: &str,
+        #[case] second_open: &str,
+        #[case] pq: &str,
+        #[case] want: Option<(&str, Shape)>,
+    ) {
+        let c = Catalog::from_toml(&format!(
+            "[[esp]]\nname = \"First\"\nclick = {first_click}\n[[esp]]\nname = \"Second\"\nopen = {second_open}\n"
+        ))
+        .unwrap();
+        assert_eq!(c.shape(pq).map(|(id, s)| (c.esps[id].name(), s)), want);
     }
 
     #[test]

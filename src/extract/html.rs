@@ -18,6 +18,9 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 
 use lol_html::{doc_comments, element, text, HtmlRewriter, Settings};
 use url::Url;
@@ -26,7 +29,6 @@ use super::markup::{self, Attr, Raw};
 use super::span::Cursor;
 use super::{clean_url, css, entities, srcset, Kind, RawLink};
 use crate::message::{Part, PartKind};
-use crate::unwrap::codec::contains_ignore_case;
 
 /// Longest anchor text kept, in characters.
 const MAX_TEXT: usize = 200;
@@ -453,7 +455,11 @@ fn worth_reading(name: &str, tag: &str, raw: &str) -> bool {
     match name {
         // Exactly what the CSS scanner looks for (`url(`, `@import`), or an entity or a CSS
         // escape hiding it.
-        "style" => raw.contains(['&', '@', '\\']) || contains_ignore_case(raw, "url"),
+        "style" => {
+            let b = raw.as_bytes();
+            memchr::memchr3(b'&', b'@', b'\\', b).is_some()
+                || memchr::memchr_iter(b'(', b).any(|i| i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"url"))
+        }
         "data" => tag == "object",
         "action" | "action-xhr" => tag == "form",
         "content" => tag == "meta",
@@ -646,13 +652,19 @@ fn src_kind(el: &Tag<'_>, tag: &str, vml: bool, src: &str) -> Option<(Kind, bool
     })
 }
 
+/// Names of spacer images (and Outlook's attachment proxy), which are tiny but not pixels: one
+/// case-insensitive automaton, as this runs for every image.
+static SPACER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(["spacer", "blank.gif", "transparent.gif", "clear.gif", "attachments.office.net/owa/"])
+        .expect("static patterns")
+});
+
 /// Size and visibility cues of an open-tracking pixel: 1×1 (attributes or inline style), or
 /// hidden without a visible size. Spacer images are not pixels.
 fn looks_like_pixel(el: &Tag<'_>, src: &str) -> bool {
-    if ["spacer", "blank.gif", "transparent.gif", "clear.gif", "attachments.office.net/owa/"]
-        .iter()
-        .any(|s| contains_ignore_case(src, s))
-    {
+    if SPACER.is_match(src) {
         return false;
     }
     let mut width = el.get("width").and_then(length);

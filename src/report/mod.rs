@@ -212,9 +212,14 @@ impl MessageReport {
             }
             f.source_line = f.source_line.map(|l| l + msg.line_offset);
         }
-        let mut per_part: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        // Links per part: links come grouped by part, and a message has a handful of parts, so
+        // a count per run of equal parts beats a hash map.
+        let mut per_part: Vec<(&str, usize)> = Vec::new();
         for l in &links {
-            *per_part.entry(&*l.raw.part).or_default() += 1;
+            match per_part.iter_mut().rev().find(|(p, _)| *p == &*l.raw.part) {
+                Some((_, n)) => *n += 1,
+                None => per_part.push((&l.raw.part, 1)),
+            }
         }
         let parts = parsed
             .parts
@@ -224,9 +229,17 @@ impl MessageReport {
                 content_type: p.content_type.clone(),
                 kind: p.kind,
                 charset: p.charset.clone(),
-                links: per_part.get(p.path.as_str()).copied().unwrap_or(0),
+                links: per_part.iter().find(|(q, _)| *q == p.path).map_or(0, |(_, n)| *n),
             })
             .collect();
+        // Into a new vector rather than collected in place: a link report is smaller than the
+        // audited link, and the in-place collect would shrink (copy) the whole buffer afterwards.
+        let mut link_reports = Vec::with_capacity(links.len());
+        link_reports.extend(links.into_iter().map(|l| {
+            let mut r = link_report(l, catalog);
+            r.source_line = r.source_line.map(|s| s + msg.line_offset);
+            r
+        }));
         MessageReport {
             source: source.to_string(),
             index: msg.index,
@@ -238,14 +251,7 @@ impl MessageReport {
             show_original: msg.show_original.clone(),
             list_unsubscribe_post: extracted.list_unsubscribe_post,
             parts,
-            links: links
-                .into_iter()
-                .map(|l| {
-                    let mut r = link_report(l, catalog);
-                    r.source_line = r.source_line.map(|s| s + msg.line_offset);
-                    r
-                })
-                .collect(),
+            links: link_reports,
             findings,
             previews: Vec::new(),
         }

@@ -103,7 +103,8 @@ fn malformed(l: &AuditedLink, tagged: bool, out: &mut Vec<Finding>) {
     let n = url.len().min(head.len());
     head[..n].copy_from_slice(&url.as_bytes()[..n]);
     head.make_ascii_lowercase();
-    let lower = String::from_utf8_lossy(&head[..n]);
+    let lower = Head(&head[..n]);
+    let web = crate::unwrap::codec::is_web_url(url);
     let mut severity = LA104.severity;
     let why = if lower.starts_with("javascript:") || lower.starts_with("vbscript:") {
         Some("a script URL, which email clients do not run".to_string())
@@ -122,14 +123,14 @@ fn malformed(l: &AuditedLink, tagged: bool, out: &mut Vec<Finding>) {
         Some("the scheme is misspelled".to_string())
     } else if lower.starts_with("www.") {
         Some("it has no scheme (`https://`), so clients treat it as a relative path".to_string())
-    } else if !crate::unwrap::codec::is_web_url(url)
+    } else if !web
         && !lower.starts_with("mailto:")
         && !url.starts_with("//")
         && !has_scheme(url)
         && !matches!(l.raw.kind, Kind::Css | Kind::Link | Kind::Script)
     {
         Some("it is a relative URL, and an email has no page address to resolve it against".to_string())
-    } else if crate::unwrap::codec::is_web_url(url) && !parses(l) {
+    } else if web && !parses(l) {
         Some("it is not a valid URL".to_string())
     } else {
         None
@@ -142,6 +143,16 @@ fn malformed(l: &AuditedLink, tagged: bool, out: &mut Vec<Finding>) {
             format!("malformed link: {why}"),
             Some("Write the full https:// URL in the template".into()),
         ));
+    }
+}
+
+/// The first bytes of a URL, lower-cased: tested against ASCII prefixes only, so it needs no
+/// UTF-8 check (a multi-byte character cut at the end cannot match an ASCII prefix).
+struct Head<'a>(&'a [u8]);
+
+impl Head<'_> {
+    fn starts_with(&self, prefix: &str) -> bool {
+        self.0.starts_with(prefix.as_bytes())
     }
 }
 

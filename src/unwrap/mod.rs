@@ -290,17 +290,13 @@ pub fn unwrap(url: &str, max_depth: usize) -> Unwrapped {
     let mut out = Unwrapped::default();
     let mut current = std::borrow::Cow::Borrowed(url);
     for depth in 0..=max_depth {
-        let Some(facts) = web::facts(&current) else {
+        let Some((facts, split)) = web::facts_and_split(&current) else {
             out.facts.push(None);
             out.first_non_gateway.get_or_insert(depth);
             break;
         };
-        let target = Target {
-            raw: &current,
-            host: facts.host(&current).unwrap_or(""),
-            path: codec::raw_path(&current),
-            query: codec::raw_query(&current),
-        };
+        let (path, query) = web::RawSplit::apply(split, &current);
+        let target = Target { raw: &current, host: facts.host(&current).unwrap_or(""), path, query };
         let found = DECODERS.iter().find_map(|d| (d.decode)(&target).map(|step| (d, step)));
         out.facts.push(Some(facts));
         let Some((decoder, step)) = found else {

@@ -7,6 +7,10 @@ use super::codec::pct;
 use super::{Step, Target};
 
 pub(super) fn decode(t: &Target<'_>) -> Option<Step> {
+    // Every URL of every host comes here: turn away the ones without a version at a glance.
+    if !matches!(t.path.as_bytes(), [b'/', b'2' | b'3', ..]) {
+        return None;
+    }
     let mut segs = t.path.strip_prefix('/')?.split('/');
     let ver = segs.next()?;
     let inner = segs.next()?;

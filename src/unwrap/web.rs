@@ -15,14 +15,46 @@ use super::UrlFacts;
 
 /// Facts of an absolute http(s) URL; `None` for anything else or a URL that does not parse.
 pub fn facts(s: &str) -> Option<UrlFacts> {
+    facts_and_split(s).map(|(facts, _)| facts)
+}
+
+/// Where the raw path and query of a URL are, as [`codec::raw_path`] and [`codec::raw_query`]
+/// would find them: the fast path knows, so the unwrapping does not search the URL again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RawSplit {
+    pub path: (usize, usize),
+    pub query: Option<(usize, usize)>,
+}
+
+impl RawSplit {
+    /// The raw path and query of `s` (the URL this split was taken of).
+    pub fn of(s: &str) -> (&str, Option<&str>) {
+        (codec::raw_path(s), codec::raw_query(s))
+    }
+
+    /// The raw path and query of `s`: from the split when there is one, else searched for.
+    pub fn apply(split: Option<RawSplit>, s: &str) -> (&str, Option<&str>) {
+        match split {
+            Some(RawSplit { path, query }) => (&s[path.0..path.1], query.map(|(a, b)| &s[a..b])),
+            None => RawSplit::of(s),
+        }
+    }
+}
+
+/// [`facts`], with the raw split when the fast path read the URL and its path starts right after
+/// the host (with no path, `raw_path` looks for a `/` further on; that is left to it).
+pub(crate) fn facts_and_split(s: &str) -> Option<(UrlFacts, Option<RawSplit>)> {
     if !codec::is_web_url(s) {
         return None;
     }
-    fast(s).or_else(|| Url::parse(s).ok().map(|u| UrlFacts::of(&u)))
+    match fast(s) {
+        Some(found) => Some(found),
+        None => Url::parse(s).ok().map(|u| (UrlFacts::of(&u), None)),
+    }
 }
 
 /// The fast path: `None` means "ask the url crate", never "not a URL". One pass over the bytes.
-fn fast(s: &str) -> Option<UrlFacts> {
+fn fast(s: &str) -> Option<(UrlFacts, Option<RawSplit>)> {
     let (insecure, at) = if starts_with_ignore_case(s, "https://") {
         (false, 8)
     } else if starts_with_ignore_case(s, "http://") {
@@ -95,7 +127,14 @@ fn fast(s: &str) -> Option<UrlFacts> {
     if b.get(j..).unwrap_or_default().iter().any(|c| !(0x21..=0x7e).contains(c)) {
         return None;
     }
-    Some(UrlFacts::at(s, at..at + labels.len(), host_end..fragment_at.unwrap_or(b.len()), insecure))
+    let end = fragment_at.unwrap_or(b.len());
+    // `raw_query` takes the first `?` anywhere, even inside a fragment: leave that case to it.
+    let plain = b.get(host_end) == Some(&b'/') && (query_at.is_some() || fragment_at.is_none());
+    let split = plain.then(|| RawSplit {
+        path: (host_end, query_at.or(fragment_at).unwrap_or(b.len())),
+        query: query_at.map(|q| (q + 1, end)),
+    });
+    Some((UrlFacts::at(s, at..at + labels.len(), host_end..end, insecure), split))
 }
 
 /// Byte classes of the path and query for the fast path.
@@ -174,10 +213,15 @@ mod tests {
             "https://ex.com/#",
             "https://1a.example/",
             "https://example.1a/",
+            "https://ex.com/p#frag?not=query",
+            "https://ex.com/p?q=1#frag?more",
+            "https://ex.com?u=https://other.example/x",
+            "https://ex.com#f/g?h",
         ];
         for c in cases {
-            if let Some(f) = fast(c) {
+            if let Some((f, split)) = fast(c) {
                 assert_eq!(view(Some(f), c), slow(c), "{c}");
+                assert_eq!(RawSplit::apply(split, c), RawSplit::of(c), "{c}");
             }
             assert_eq!(view(facts(c), c), slow(c), "{c}");
         }
@@ -194,8 +238,9 @@ mod tests {
             rest in "[ -~]{0,40}",
         ) {
             let url = format!("{scheme}{host}{port}{rest}");
-            if let Some(f) = fast(&url) {
+            if let Some((f, split)) = fast(&url) {
                 prop_assert_eq!(view(Some(f), &url), slow(&url), "{}", url);
+                prop_assert_eq!(RawSplit::apply(split, &url), RawSplit::of(&url), "{}", url);
             }
         }
     }
