@@ -195,8 +195,10 @@ fn judge_at<'a>(raw: &'a RawLink, u: &'a Unwrapped, index: usize) -> Judged<'a> 
 pub fn classify(raw: &RawLink, unwrapped: &Unwrapped, expected: &[String], catalog: &Catalog) -> Classified {
     let judged_at = unwrapped.first_non_gateway;
     let mut j = judge_at(raw, unwrapped, judged_at.unwrap_or(0));
+    // The three host fields are nearly always one host: one shared string for all of them.
+    let judged_host = j.host.as_deref().map(shared);
     let outer_host = if judged_at.unwrap_or(0) == 0 {
-        j.host.as_deref().map(shared)
+        judged_host.clone()
     } else {
         judge_at(raw, unwrapped, 0).host.as_deref().map(shared)
     };
@@ -238,7 +240,12 @@ pub fn classify(raw: &RawLink, unwrapped: &Unwrapped, expected: &[String], catal
     // When the destination is the judged URL itself (no layers), its catalog lookups are done.
     let known = last_facts.is_none().then_some((shape, on_host));
     let (destination, destination_note) = destination(raw, unwrapped, role, catalog, dest_judged, known);
-    let destination_host = destination.as_ref().and_then(|_| dest_judged.host.as_deref().map(shared));
+    let host = if judged_at.is_some() { judged_host } else { j.host.as_deref().map(shared) };
+    let destination_host = match (&destination, &last_facts) {
+        (None, _) => None,
+        (Some(_), None) => host.clone(),
+        (Some(_), Some(last)) => last.host.as_deref().map(shared),
+    };
     Classified {
         class,
         esp,
@@ -246,7 +253,7 @@ pub fn classify(raw: &RawLink, unwrapped: &Unwrapped, expected: &[String], catal
         kind,
         outer_host,
         destination_host,
-        host: j.host.as_deref().map(shared),
+        host,
         judged: judged_at.unwrap_or(0),
         insecure: j.insecure,
         host_role: on_host.map(|h| h.1),

@@ -304,7 +304,7 @@ pub fn display_source(source: &str, index: usize) -> String {
 fn link_report(l: AuditedLink, catalog: &Catalog) -> LinkReport {
     let AuditedLink { raw, unwrapped, classified: c } = l;
     LinkReport {
-        judged_host: if c.host != c.outer_host { c.host } else { None },
+        judged_host: if same_host(&c.host, &c.outer_host) { None } else { c.host },
         host: c.outer_host,
         url: raw.url,
         kind: c.kind,
@@ -323,6 +323,16 @@ fn link_report(l: AuditedLink, catalog: &Catalog) -> LinkReport {
         mso: raw.mso,
         text: raw.text,
         source_line: raw.source_line,
+    }
+}
+
+/// The two hosts are one: nearly always the same shared string, so the pointers are compared
+/// before the text.
+pub(crate) fn same_host(a: &Option<Arc<str>>, b: &Option<Arc<str>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
+        (None, None) => true,
+        _ => false,
     }
 }
 

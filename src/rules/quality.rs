@@ -297,10 +297,10 @@ fn staging(l: &AuditedLink, from_reserved: bool, memo: &mut HostMemo, out: &mut 
     for (i, host) in hosts.iter().enumerate() {
         let Some(host) = host else { continue };
         // The three are often one host: judge each distinct one once.
-        if hosts[..i].iter().any(|h| h.as_ref() == Some(host)) {
+        if hosts[..i].iter().any(|h| h.as_ref().is_some_and(|h| Arc::ptr_eq(h, host) || h == host)) {
             continue;
         }
-        let why = match memo.last.as_ref().filter(|(h, _)| h == host) {
+        let why = match memo.last.as_ref().filter(|(h, _)| Arc::ptr_eq(h, host) || h == host) {
             Some((_, w)) => *w,
             None => {
                 let w = *memo.seen.entry(host.clone()).or_insert_with(|| staging_reason(host, from_reserved));
