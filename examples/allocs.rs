@@ -53,5 +53,5 @@ fn main() {
     }
     let full = c() - t;
     let per = |x: usize| x as f64 / links as f64;
-    println!("links {links}: parse {:.1}, extract {:.1}, unwrap {:.1}, classify {:.1}, full {:.1} allocations per link", per(p), per(e), per(u), per(cl), per(full));
+    println!("links {links}: parse {:.2}, extract {:.2}, unwrap {:.2}, classify {:.2}, full {:.2} allocations per link", per(p), per(e), per(u), per(cl), per(full));
 }

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::{Deserialize, Serialize};
@@ -162,12 +162,26 @@ pub struct Esp {
     pub entry: EspEntry,
     /// Compiled fingerprints.
     pub evidence: Vec<Evidence>,
+    /// The name, shared by every link report that names this ESP.
+    shared_name: Arc<str>,
+    /// The note on a link whose destination is this ESP's tracking token, shared likewise.
+    token_note: Arc<str>,
 }
 
 impl Esp {
     /// Display name.
     pub fn name(&self) -> &str {
         &self.entry.name
+    }
+
+    /// Display name, as a shared string (one per catalog, not one per link).
+    pub fn shared_name(&self) -> Arc<str> {
+        self.shared_name.clone()
+    }
+
+    /// "… tracking token: destination not recoverable offline", as a shared string.
+    pub fn token_note(&self) -> Arc<str> {
+        self.token_note.clone()
     }
 }
 
@@ -347,7 +361,10 @@ impl Catalog {
                     Ok(Evidence { header: e.header.clone(), pattern })
                 })
                 .collect::<Result<Vec<_>, String>>()?;
-            esps.push(Esp { entry, evidence });
+            let shared_name: Arc<str> = Arc::from(entry.name.as_str());
+            let token_note =
+                Arc::from(format!("{} tracking token: destination not recoverable offline", entry.name));
+            esps.push(Esp { entry, evidence, shared_name, token_note });
         }
         // Entries with a path prefix are tried before the bare host.
         for list in hosts.values_mut() {

@@ -104,7 +104,7 @@ pub struct Classified {
     /// The final destination, or `None` when it cannot be known offline.
     pub destination: Option<String>,
     /// Why the destination is unknown.
-    pub destination_note: Option<String>,
+    pub destination_note: Option<Arc<str>>,
 }
 
 /// A URL split for classification: borrowed from the unwrapping's facts when it parsed the URL.
@@ -305,10 +305,10 @@ fn destination(
     catalog: &Catalog,
     j: &Judged,
     known: Option<Lookups>,
-) -> (Option<String>, Option<String>) {
+) -> (Option<String>, Option<Arc<str>>) {
     if let Some(o) = &u.opaque {
         let what = u.gateway.unwrap_or(o.by);
-        return (None, Some(format!("destination hidden by {what}: not recoverable offline")));
+        return (None, Some(format!("destination hidden by {what}: not recoverable offline").into()));
     }
     let last = u.last(&raw.url);
     if matches!(role, Role::Click | Role::Unsubscribe) {
@@ -324,8 +324,7 @@ fn destination(
                 _ => None,
             };
             if let Some(esp) = esp {
-                let name = catalog.esps[esp].name();
-                return (None, Some(format!("{name} tracking token: destination not recoverable offline")));
+                return (None, Some(catalog.esps[esp].token_note()));
             }
         }
     }

@@ -58,9 +58,9 @@ pub struct LinkReport {
     /// `expected`, `esp-default`, `esp-custom` or `direct`.
     pub class: Class,
     /// The ESP behind the link.
-    pub esp: Option<String>,
+    pub esp: Option<Arc<str>>,
     /// The outermost security gateway or client wrapper.
-    pub gateway: Option<String>,
+    pub gateway: Option<Cow<'static, str>>,
     /// `click`, `open`, `unsubscribe` or `asset`.
     pub role: Role,
     /// Host of the URL the class was judged on, when a gateway wraps the link.
@@ -68,7 +68,7 @@ pub struct LinkReport {
     pub judged_host: Option<Arc<str>>,
     /// Why `destination` is null.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Arc<str>>,
     /// HTML element.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub element: Option<Cow<'static, str>>,
@@ -314,8 +314,8 @@ fn link_report(l: AuditedLink, catalog: &Catalog) -> LinkReport {
         hops: unwrapped.hops,
         destination: c.destination,
         class: c.class,
-        esp: c.esp.map(|e| catalog.esps[e].name().to_string()),
-        gateway: unwrapped.gateway.map(str::to_string),
+        esp: c.esp.map(|e| catalog.esps[e].shared_name()),
+        gateway: unwrapped.gateway.map(Cow::Borrowed),
         role: c.role,
         note: c.destination_note,
         element: raw.element,

@@ -55,9 +55,9 @@ impl BatchIndex {
                 continue;
             }
             let list = self.hosts.entry(host.to_string()).or_default();
-            if !list.iter().any(|f| &f.esp == esp) {
+            if !list.iter().any(|f| *f.esp == **esp) {
                 list.push(FirstLink {
-                    esp: esp.clone(),
+                    esp: esp.to_string(),
                     source: m.source.clone(),
                     index: m.index,
                     url: l.url.clone(),
