@@ -480,3 +480,29 @@ fn an_mbox_with_no_message_is_an_input_error() {
         .code(2)
         .stderr(predicate::str::contains("an mbox \"From \" line with no message after it"));
 }
+
+#[test]
+fn output_is_the_same_whatever_the_number_of_threads() {
+    // Workers render each message's output; the main thread adds separators and writes in
+    // input order. One thread and four must give the same bytes in every streaming format.
+    for format in ["text", "concise", "json", "json-lines", "github"] {
+        let run = |threads: &str| {
+            let out = linkaudit()
+                .args([
+                    "fixtures/rules",
+                    "fixtures/input",
+                    "--no-config",
+                    "--no-progress",
+                    "--color",
+                    "always",
+                ])
+                .args(["--expect", "track.example.com", "-f", format, "-j", threads])
+                .output()
+                .unwrap();
+            (out.stdout, out.status.code())
+        };
+        let (one, code) = run("1");
+        assert!(!one.is_empty(), "{format}");
+        assert_eq!(run("4"), (one, code), "{format}");
+    }
+}

@@ -58,12 +58,15 @@ pub fn run(args: &AuditArgs) -> Exit {
     for (source, message) in failures.drain(..) {
         sink.failure(source, message);
     }
+    let render = sink.prerender();
     for chunk in inputs.chunks(CHUNK) {
         let results: Vec<(String, Audited)> =
-            pool.install(|| chunk.par_iter().map(|input| audit_input(input, &opts)).collect());
+            pool.install(|| chunk.par_iter().map(|input| audit_input(input, &opts, render)).collect());
         for ((source, result), input) in results.into_iter().zip(chunk) {
             let emitted = match result {
-                Audited::Reports(reports) => reports.into_iter().try_for_each(|m| sink.message(m)),
+                Audited::Reports(reports) => {
+                    reports.into_iter().try_for_each(|(m, text)| sink.message(m, text))
+                }
                 Audited::Failed(message) => {
                     sink.failure(source, message);
                     Ok(())
@@ -83,7 +86,8 @@ pub fn run(args: &AuditArgs) -> Exit {
 
 /// What a worker made of one input.
 enum Audited {
-    Reports(Vec<MessageReport>),
+    /// The reports, each with its output when the worker rendered it (see [`Prerender`]).
+    Reports(Vec<(MessageReport, Option<String>)>),
     Failed(String),
     /// An mbox: streamed by the main loop with [`stream_mbox`], in order.
     Mbox,
@@ -129,10 +133,15 @@ fn stream_mbox(
             return Ok(());
         }
         any = true;
-        let reports: Vec<MessageReport> = pool
-            .install(|| batch.par_iter().map(|raw| linkaudit::audit_message(source, raw, opts)).collect());
-        for m in reports {
-            sink.message(m)?;
+        let render = sink.prerender();
+        let reports: Vec<(MessageReport, Option<String>)> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|raw| rendered(linkaudit::audit_message(source, raw, opts), render))
+                .collect()
+        });
+        for (m, text) in reports {
+            sink.message(m, text)?;
         }
         if let Some(message) = failed {
             sink.failure(source.to_string(), message);
@@ -162,18 +171,55 @@ pub(crate) fn config_fail_on(config: &Config) -> Option<FailOn> {
     }
 }
 
-fn audit_input(input: &Input, opts: &Options) -> (String, Audited) {
+fn audit_input(input: &Input, opts: &Options, render: Option<Prerender>) -> (String, Audited) {
     let name = input.name();
     // One byte over the limit is enough for the audit to report the input as cut.
     let result = match input.read_unless_mbox(opts.limits.max_input_bytes.saturating_add(1)) {
         Ok(Some(bytes)) => match linkaudit::audit_all(&name, &bytes, opts) {
-            Ok(reports) => Audited::Reports(reports),
+            Ok(reports) => Audited::Reports(reports.into_iter().map(|m| rendered(m, render)).collect()),
             Err(e) => Audited::Failed(e.to_string()),
         },
         Ok(None) => Audited::Mbox,
         Err(e) => Audited::Failed(read_error(&e)),
     };
     (name, result)
+}
+
+/// How a worker thread renders a message for a streaming format, so that rendering (a third of
+/// the work for large messages) runs in parallel too and the main thread only writes.
+#[derive(Debug, Clone, Copy)]
+struct Prerender {
+    format: Format,
+    color: bool,
+    redact: bool,
+}
+
+impl Prerender {
+    /// The message's output, without what depends on the messages before it (the text
+    /// format's blank line, the JSON separator); redacts the report first when asked to.
+    fn render(self, m: &mut MessageReport) -> String {
+        if self.redact {
+            report::redact::message(m);
+        }
+        body(self.format, self.color, m)
+    }
+}
+
+/// A message's output in a streaming format, without separators.
+fn body(format: Format, color: bool, m: &MessageReport) -> String {
+    match format {
+        Format::Text => report::text::render_message(m, color),
+        Format::Concise => report::concise::render_message(m),
+        Format::Json => report::json::Stream::body(m),
+        Format::JsonLines => report::json_lines::render_message(m),
+        _ => report::github::render_message(m),
+    }
+}
+
+/// The report with its output, when the worker renders.
+fn rendered(mut m: MessageReport, render: Option<Prerender>) -> (MessageReport, Option<String>) {
+    let text = render.map(|r| r.render(&mut m));
+    (m, text)
 }
 
 pub(crate) fn load_config(args: &CommonArgs) -> Result<Config, String> {
@@ -303,12 +349,27 @@ impl Sink {
         self.tally.error(InputFailure { source, message });
     }
 
-    fn message(&mut self, mut m: MessageReport) -> Result<(), Exit> {
+    /// How workers render messages for this sink, if they can: for the streaming formats, and
+    /// not when `--check-dns` must see the hosts before `--redact` hides them.
+    fn prerender(&self) -> Option<Prerender> {
+        if !self.streaming() {
+            return None;
+        }
+        #[cfg(feature = "network")]
+        if self.redact && self.targets.is_some() {
+            return None;
+        }
+        Some(Prerender { format: self.format, color: self.color, redact: self.redact })
+    }
+
+    /// Takes one message's report; `rendered` is its output from [`Sink::prerender`]'s renderer
+    /// (already redacted), or `None` to render it here.
+    fn message(&mut self, mut m: MessageReport, rendered: Option<String>) -> Result<(), Exit> {
         #[cfg(feature = "network")]
         if let Some(t) = self.targets.as_mut() {
             t.add(&m);
         }
-        if self.redact {
+        if self.redact && rendered.is_none() {
             report::redact::message(&mut m);
         }
         self.tally.message(&m);
@@ -321,21 +382,20 @@ impl Sink {
             self.collected.push(m);
             return Ok(());
         }
-        let text = match self.format {
-            Format::Text => {
-                let sep = if self.first { "" } else { "\n" };
-                format!("{sep}{}", report::text::render_message(&m, self.color))
-            }
-            Format::Concise => report::concise::render_message(&m),
+        let body = rendered.unwrap_or_else(|| body(self.format, self.color, &m));
+        let before = match self.format {
+            Format::Text if !self.first => "\n".to_string(),
             Format::Json => {
                 let begin = if self.first { self.json.begin() } else { String::new() };
-                begin + &self.json.message(&m)
+                begin + self.json.separator()
             }
-            Format::JsonLines => report::json_lines::render_message(&m),
-            _ => report::github::render_message(&m),
+            _ => String::new(),
         };
         self.first = false;
-        self.writer.write(&text)
+        if !before.is_empty() {
+            self.writer.write(&before)?;
+        }
+        self.writer.write(&body)
     }
 
     fn finish(mut self, args: &AuditArgs, opts: &Options) -> Exit {

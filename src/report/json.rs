@@ -56,6 +56,20 @@ impl std::io::Write for Indent<'_> {
     }
 }
 
+/// A message's entry in the `messages` array, after `prefix`.
+fn entry(prefix: &[u8], m: &MessageReport) -> String {
+    const PAD: &[u8] = b"    ";
+    let mut out = Vec::with_capacity(4096);
+    out.extend_from_slice(prefix);
+    out.extend_from_slice(PAD);
+    let start = out.len();
+    if let Err(e) = serde_json::to_writer_pretty(Indent { out: &mut out, pad: PAD }, m) {
+        out.truncate(start);
+        out.extend_from_slice(format!("{{\"error\": \"{e}\"}}").as_bytes());
+    }
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 impl Stream {
     /// The opening of the report.
     pub fn begin(&self) -> String {
@@ -64,18 +78,24 @@ impl Stream {
 
     /// One message.
     pub fn message(&mut self, m: &MessageReport) -> String {
-        const PAD: &[u8] = b"    ";
-        let sep: &[u8] = if self.messages == 0 { b"\n" } else { b",\n" };
+        let sep = self.separator();
+        entry(sep.as_bytes(), m)
+    }
+
+    /// What goes before the next message's [`Stream::body`]; counts the message.
+    pub fn separator(&mut self) -> &'static str {
         self.messages += 1;
-        let mut out = Vec::with_capacity(4096);
-        out.extend_from_slice(sep);
-        out.extend_from_slice(PAD);
-        let start = out.len();
-        if let Err(e) = serde_json::to_writer_pretty(Indent { out: &mut out, pad: PAD }, m) {
-            out.truncate(start);
-            out.extend_from_slice(format!("{{\"error\": \"{e}\"}}").as_bytes());
+        if self.messages == 1 {
+            "\n"
+        } else {
+            ",\n"
         }
-        String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+
+    /// One message's entry, indented, without the separator: it depends on the message alone,
+    /// so a worker thread can render it while the writer writes the one before.
+    pub fn body(m: &MessageReport) -> String {
+        entry(b"", m)
     }
 
     /// The close: everything after the messages, from a report whose `messages` are left out.
@@ -109,8 +129,14 @@ mod tests {
             );
             let mut s = Stream::default();
             let mut out = s.begin();
-            for m in &report.messages {
-                out.push_str(&s.message(m));
+            for (i, m) in report.messages.iter().enumerate() {
+                // Rendered whole, or as a separator and a body (as the CLI's workers do).
+                if i % 2 == 0 {
+                    out.push_str(&s.message(m));
+                } else {
+                    out.push_str(s.separator());
+                    out.push_str(&Stream::body(m));
+                }
             }
             let rest = Report { messages: Vec::new(), ..report.clone() };
             out.push_str(&s.end(&rest));
