@@ -17,8 +17,13 @@ use super::config::{self, Config};
 use super::inputs::{self, Input};
 use super::output::{Exit, Writer};
 
-/// Inputs audited together before their output is written.
+/// Inputs (or mbox messages) audited together at most; a chunk is written while the next one is
+/// audited.
 const CHUNK: usize = 64;
+/// Bytes of input a chunk holds at most (more than one input or message, whatever their size).
+/// Many small messages per chunk keep the threads busy; few large ones keep memory and the
+/// writer's latency down (a chunk's reports and outputs are held until it is written).
+const CHUNK_BYTES: u64 = 2 << 20;
 /// Runs with more inputs than this show a progress bar on a terminal.
 const PROGRESS_FROM: usize = 8;
 
@@ -55,34 +60,75 @@ pub fn run(args: &AuditArgs) -> Exit {
     };
     let progress = progress_bar(args, inputs.len());
     let mut sink = Sink::new(args, threshold, opts.expect.clone());
+    sink.parallel = pool.current_num_threads() > 1;
     for (source, message) in failures.drain(..) {
         sink.failure(source, message);
     }
     let render = sink.prerender();
-    for chunk in inputs.chunks(CHUNK) {
-        let results: Vec<(String, Audited)> =
-            pool.install(|| chunk.par_iter().map(|input| audit_input(input, &opts, render)).collect());
-        for ((source, result), input) in results.into_iter().zip(chunk) {
-            let emitted = match result {
-                Audited::Reports(reports) => {
-                    reports.into_iter().try_for_each(|(m, text)| sink.message(m, text))
-                }
-                Audited::Failed(message) => {
-                    sink.failure(source, message);
-                    Ok(())
-                }
-                Audited::Mbox => stream_mbox(input, &source, &opts, &pool, &mut sink),
-            };
-            if let Err(code) = emitted {
-                progress.finish_and_clear();
-                return code;
-            }
-            progress.inc(1);
+    // With more than one thread, chunk k is written while chunk k + 1 is audited: the writing (in
+    // input order) overlaps the auditing instead of leaving the workers idle.
+    let overlap = sink.parallel;
+    let mut written: Option<(&[Input], Vec<Named>)> = None;
+    let mut rest: &[Input] = &inputs;
+    // The chunk's length follows the inputs' sizes (see CHUNK_BYTES), learnt as they are read.
+    let mut len = 16;
+    loop {
+        let (chunk, tail) = rest.split_at(len.min(rest.len()));
+        rest = tail;
+        let chunk = (!chunk.is_empty()).then_some(chunk);
+        let audit = || -> Option<Vec<Named>> {
+            chunk.map(|c| c.par_iter().map(|input| audit_input(input, &opts, render)).collect())
+        };
+        let mut write =
+            || written.take().map_or(Ok(()), |(c, r)| emit(c, r, &opts, &pool, &mut sink, &progress));
+        let (audited, emitted) = if overlap {
+            pool.install(|| rayon::join(audit, write))
+        } else {
+            let emitted = write();
+            (pool.install(audit), emitted)
+        };
+        if let Err(code) = emitted {
+            progress.finish_and_clear();
+            return code;
+        }
+        if let Some(results) = &audited {
+            let bytes: u64 = results.iter().map(|r| r.2).sum();
+            let per_input = (bytes / results.len().max(1) as u64).max(1);
+            len = (CHUNK_BYTES / per_input).clamp(4, CHUNK as u64) as usize;
+        }
+        written = chunk.zip(audited);
+        if written.is_none() {
+            break;
         }
     }
     progress.finish_and_clear();
     sink.finish(args, &opts)
 }
+
+/// Writes one audited chunk, in input order (an mbox is streamed from here).
+fn emit(
+    chunk: &[Input],
+    results: Vec<Named>,
+    opts: &Options,
+    pool: &rayon::ThreadPool,
+    sink: &mut Sink,
+    progress: &ProgressBar,
+) -> Result<(), Exit> {
+    for ((source, result, _), input) in results.into_iter().zip(chunk) {
+        match result {
+            Audited::Reports(reports) => {
+                reports.into_iter().try_for_each(|(m, text)| sink.message(m, text))?
+            }
+            Audited::Failed(message) => sink.failure(source, message),
+            Audited::Mbox => stream_mbox(input, &source, opts, pool, sink)?,
+        }
+        progress.inc(1);
+    }
+    Ok(())
+}
+
+/// An input's display name, what a worker made of it, and its size in bytes (0 for an mbox).
+type Named = (String, Audited, u64);
 
 /// What a worker made of one input.
 enum Audited {
@@ -93,7 +139,7 @@ enum Audited {
     Mbox,
 }
 
-/// Audits the messages of an mbox as they are read, `CHUNK` at a time in parallel: memory holds
+/// Audits the messages of an mbox as they are read, a chunk at a time in parallel: memory holds
 /// one chunk of messages whatever the size of the file, and reports keep the file's order.
 fn stream_mbox(
     input: &Input,
@@ -111,8 +157,12 @@ fn stream_mbox(
     };
     let mut messages = MboxReader::new(reader).with_cap(opts.limits.max_input_bytes.saturating_add(1));
     let mut any = false;
+    let render = sink.prerender();
+    // The reports of the batch before, written while this one is audited.
+    let mut pending: Vec<(MessageReport, Option<String>)> = Vec::new();
     loop {
         let mut batch = Vec::with_capacity(CHUNK);
+        let mut bytes = 0;
         let mut failed = None;
         for m in messages.by_ref() {
             match m {
@@ -122,31 +172,40 @@ fn stream_mbox(
                     break;
                 }
             }
-            if batch.len() == CHUNK {
+            bytes += batch.last().map_or(0, |m: &linkaudit::input::RawMessage<'_>| m.bytes.len() as u64);
+            if batch.len() == CHUNK || bytes >= CHUNK_BYTES {
                 break;
             }
         }
-        if batch.is_empty() && failed.is_none() {
-            if !any {
-                sink.failure(source.to_string(), InputError::mbox_without_messages().to_string());
+        let overlap = sink.parallel;
+        let audit = || -> Vec<_> {
+            let audit = |raw| rendered(linkaudit::audit_message(source, raw, opts), render);
+            batch.par_iter().map(audit).collect()
+        };
+        let mut write =
+            || std::mem::take(&mut pending).into_iter().try_for_each(|(m, text)| sink.message(m, text));
+        let (reports, written) = if overlap {
+            pool.install(|| rayon::join(audit, write))
+        } else {
+            let written = write();
+            (pool.install(audit), written)
+        };
+        written?;
+        pending = reports;
+        if batch.is_empty() || failed.is_some() {
+            for (m, text) in std::mem::take(&mut pending) {
+                sink.message(m, text)?;
+            }
+            match failed {
+                Some(message) => sink.failure(source.to_string(), message),
+                None if !any => {
+                    sink.failure(source.to_string(), InputError::mbox_without_messages().to_string())
+                }
+                None => {}
             }
             return Ok(());
         }
         any = true;
-        let render = sink.prerender();
-        let reports: Vec<(MessageReport, Option<String>)> = pool.install(|| {
-            batch
-                .par_iter()
-                .map(|raw| rendered(linkaudit::audit_message(source, raw, opts), render))
-                .collect()
-        });
-        for (m, text) in reports {
-            sink.message(m, text)?;
-        }
-        if let Some(message) = failed {
-            sink.failure(source.to_string(), message);
-            return Ok(());
-        }
     }
 }
 
@@ -171,18 +230,22 @@ pub(crate) fn config_fail_on(config: &Config) -> Option<FailOn> {
     }
 }
 
-fn audit_input(input: &Input, opts: &Options, render: Option<Prerender>) -> (String, Audited) {
+fn audit_input(input: &Input, opts: &Options, render: Option<Prerender>) -> Named {
     let name = input.name();
     // One byte over the limit is enough for the audit to report the input as cut.
+    let mut size = 0;
     let result = match input.read_unless_mbox(opts.limits.max_input_bytes.saturating_add(1)) {
-        Ok(Some(bytes)) => match linkaudit::audit_all(&name, &bytes, opts) {
-            Ok(reports) => Audited::Reports(reports.into_iter().map(|m| rendered(m, render)).collect()),
-            Err(e) => Audited::Failed(e.to_string()),
-        },
+        Ok(Some(bytes)) => {
+            size = bytes.len() as u64;
+            match linkaudit::audit_all(&name, &bytes, opts) {
+                Ok(reports) => Audited::Reports(reports.into_iter().map(|m| rendered(m, render)).collect()),
+                Err(e) => Audited::Failed(e.to_string()),
+            }
+        }
         Ok(None) => Audited::Mbox,
         Err(e) => Audited::Failed(read_error(&e)),
     };
-    (name, result)
+    (name, result, size)
 }
 
 /// How a worker thread renders a message for a streaming format, so that rendering (a third of
@@ -302,6 +365,8 @@ struct Sink {
     sections: Vec<String>,
     /// The JSON report, streamed message by message.
     json: report::json::Stream,
+    /// More than one worker thread: workers render and writing overlaps auditing.
+    parallel: bool,
     /// Tracking hosts to check (`--check-dns`).
     #[cfg(feature = "network")]
     targets: Option<super::domain_cmd::Targets>,
@@ -334,6 +399,7 @@ impl Sink {
             expect,
             sections: Vec::new(),
             json: report::json::Stream::default(),
+            parallel: false,
         }
     }
 
@@ -349,10 +415,11 @@ impl Sink {
         self.tally.error(InputFailure { source, message });
     }
 
-    /// How workers render messages for this sink, if they can: for the streaming formats, and
-    /// not when `--check-dns` must see the hosts before `--redact` hides them.
+    /// How workers render messages for this sink, if they should: with more than one thread,
+    /// for the streaming formats, and not when `--check-dns` must see the hosts before
+    /// `--redact` hides them.
     fn prerender(&self) -> Option<Prerender> {
-        if !self.streaming() {
+        if !self.parallel || !self.streaming() {
             return None;
         }
         #[cfg(feature = "network")]

@@ -27,8 +27,8 @@ pub(crate) struct RawSplit {
 }
 
 impl RawSplit {
-    /// The raw path and query of `s` (the URL this split was taken of).
-    pub fn of(s: &str) -> (&str, Option<&str>) {
+    /// The raw path and query of `s`, searched for.
+    pub fn search(s: &str) -> (&str, Option<&str>) {
         (codec::raw_path(s), codec::raw_query(s))
     }
 
@@ -36,7 +36,7 @@ impl RawSplit {
     pub fn apply(split: Option<RawSplit>, s: &str) -> (&str, Option<&str>) {
         match split {
             Some(RawSplit { path, query }) => (&s[path.0..path.1], query.map(|(a, b)| &s[a..b])),
-            None => RawSplit::of(s),
+            None => RawSplit::search(s),
         }
     }
 }
@@ -221,7 +221,7 @@ mod tests {
         for c in cases {
             if let Some((f, split)) = fast(c) {
                 assert_eq!(view(Some(f), c), slow(c), "{c}");
-                assert_eq!(RawSplit::apply(split, c), RawSplit::of(c), "{c}");
+                assert_eq!(RawSplit::apply(split, c), RawSplit::search(c), "{c}");
             }
             assert_eq!(view(facts(c), c), slow(c), "{c}");
         }
@@ -240,7 +240,7 @@ mod tests {
             let url = format!("{scheme}{host}{port}{rest}");
             if let Some((f, split)) = fast(&url) {
                 prop_assert_eq!(view(Some(f), &url), slow(&url), "{}", url);
-                prop_assert_eq!(RawSplit::apply(split, &url), RawSplit::of(&url), "{}", url);
+                prop_assert_eq!(RawSplit::apply(split, &url), RawSplit::search(&url), "{}", url);
             }
         }
     }
