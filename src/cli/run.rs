@@ -79,14 +79,8 @@ pub fn run(args: &AuditArgs) -> Exit {
         let audit = || -> Option<Vec<Named>> {
             chunk.map(|c| c.par_iter().map(|input| audit_input(input, &opts, render)).collect())
         };
-        let mut write =
-            || written.take().map_or(Ok(()), |(c, r)| emit(c, r, &opts, &pool, &mut sink, &progress));
-        let (audited, emitted) = if overlap {
-            pool.install(|| rayon::join(audit, write))
-        } else {
-            let emitted = write();
-            (pool.install(audit), emitted)
-        };
+        let write = || written.take().map_or(Ok(()), |(c, r)| emit(c, r, &opts, &pool, &mut sink, &progress));
+        let (audited, emitted) = overlapped(&pool, overlap, audit, write);
         if let Err(code) = emitted {
             progress.finish_and_clear();
             return code;
@@ -103,6 +97,22 @@ pub fn run(args: &AuditArgs) -> Exit {
     }
     progress.finish_and_clear();
     sink.finish(args, &opts)
+}
+
+/// Runs `audit` (the next chunk) and `write` (the chunk before): at once on the pool when
+/// `overlap`, else `write` first, so one thread holds one chunk at a time.
+fn overlapped<A: Send, W: Send>(
+    pool: &rayon::ThreadPool,
+    overlap: bool,
+    audit: impl FnOnce() -> A + Send,
+    write: impl FnOnce() -> W + Send,
+) -> (A, W) {
+    if overlap {
+        pool.install(|| rayon::join(audit, write))
+    } else {
+        let written = write();
+        (pool.install(audit), written)
+    }
 }
 
 /// Writes one audited chunk, in input order (an mbox is streamed from here).
@@ -166,13 +176,15 @@ fn stream_mbox(
         let mut failed = None;
         for m in messages.by_ref() {
             match m {
-                Ok(m) => batch.push(m),
+                Ok(m) => {
+                    bytes += m.bytes.len() as u64;
+                    batch.push(m);
+                }
                 Err(e) => {
                     failed = Some(read_error(&e));
                     break;
                 }
             }
-            bytes += batch.last().map_or(0, |m: &linkaudit::input::RawMessage<'_>| m.bytes.len() as u64);
             if batch.len() == CHUNK || bytes >= CHUNK_BYTES {
                 break;
             }
@@ -182,14 +194,9 @@ fn stream_mbox(
             let audit = |raw| rendered(linkaudit::audit_message(source, raw, opts), render);
             batch.par_iter().map(audit).collect()
         };
-        let mut write =
+        let write =
             || std::mem::take(&mut pending).into_iter().try_for_each(|(m, text)| sink.message(m, text));
-        let (reports, written) = if overlap {
-            pool.install(|| rayon::join(audit, write))
-        } else {
-            let written = write();
-            (pool.install(audit), written)
-        };
+        let (reports, written) = overlapped(pool, overlap, audit, write);
         written?;
         pending = reports;
         if batch.is_empty() || failed.is_some() {
