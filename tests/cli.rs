@@ -506,3 +506,48 @@ fn output_is_the_same_whatever_the_number_of_threads() {
         assert_eq!(run("4"), (one, code), "{format}");
     }
 }
+
+#[test]
+fn many_and_large_inputs_keep_their_order_across_chunks() {
+    // 150 messages (more than one chunk of inputs) with four of about 700 KB among them (more
+    // than one chunk of bytes), as a folder and as one mbox: every message comes out once, in
+    // input order, and the same with one thread and four.
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("messages");
+    fs::create_dir(&folder).unwrap();
+    let base = fs::read_to_string("fixtures/quickstart/newsletter.eml").unwrap();
+    let mut mbox = String::new();
+    for i in 0..150 {
+        let mut m = base.replacen("Subject: ", &format!("Subject: Message {i:03} "), 1);
+        if i % 40 == 7 {
+            // An epilogue after the last boundary: a large message with the same links.
+            m.push_str(&"padding line of the epilogue\r\n".repeat(24_000));
+        }
+        fs::write(folder.join(format!("{i:03}.eml")), &m).unwrap();
+        mbox.push_str("From sender@example.com Sat Nov 28 00:00:00 2026\n");
+        mbox.push_str(&m);
+        mbox.push('\n');
+    }
+    let mbox_path = dir.path().join("all.mbox");
+    fs::write(&mbox_path, mbox).unwrap();
+    let want: Vec<String> = (0..150).map(|i| format!("Message {i:03} ")).collect();
+    for input in [folder.as_path(), mbox_path.as_path()] {
+        let run = |threads: &str| {
+            let out = linkaudit()
+                .arg(input)
+                .args(["--no-config", "--no-progress", "-f", "json-lines", "-j", threads])
+                .output()
+                .unwrap();
+            String::from_utf8(out.stdout).unwrap()
+        };
+        let one = run("1");
+        let subjects: Vec<String> = one
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .filter(|v| v["type"] == "message")
+            .map(|v| v["subject"].as_str().unwrap().chars().take(12).collect())
+            .collect();
+        assert_eq!(subjects, want, "{}", input.display());
+        assert_eq!(run("4"), one, "{}", input.display());
+    }
+}

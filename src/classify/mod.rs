@@ -172,6 +172,12 @@ fn shared(host: &str) -> Arc<str> {
     })
 }
 
+/// Two host strings from [`shared`] are one host: nearly always the same string, so the pointers
+/// are compared before the text (a slot may have been taken over in between).
+pub(crate) fn same_host(a: &Arc<str>, b: &Arc<str>) -> bool {
+    Arc::ptr_eq(a, b) || a == b
+}
+
 /// The host of a URL as linkaudit reads it (web URLs, `www.`, `//host`, and `mailto:` domains),
 /// lower-cased.
 pub fn host_of(url: &str) -> Option<String> {

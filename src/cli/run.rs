@@ -59,8 +59,7 @@ pub fn run(args: &AuditArgs) -> Exit {
         }
     };
     let progress = progress_bar(args, inputs.len());
-    let mut sink = Sink::new(args, threshold, opts.expect.clone());
-    sink.parallel = pool.current_num_threads() > 1;
+    let mut sink = Sink::new(args, threshold, opts.expect.clone(), pool.current_num_threads() > 1);
     for (source, message) in failures.drain(..) {
         sink.failure(source, message);
     }
@@ -86,7 +85,7 @@ pub fn run(args: &AuditArgs) -> Exit {
             return code;
         }
         if let Some(results) = &audited {
-            let bytes: u64 = results.iter().map(|r| r.2).sum();
+            let bytes: u64 = results.iter().map(|r| r.bytes).sum();
             let per_input = (bytes / results.len().max(1) as u64).max(1);
             len = (CHUNK_BYTES / per_input).clamp(4, CHUNK as u64) as usize;
         }
@@ -124,21 +123,27 @@ fn emit(
     sink: &mut Sink,
     progress: &ProgressBar,
 ) -> Result<(), Exit> {
-    for ((source, result, _), input) in results.into_iter().zip(chunk) {
+    for (Named { name, result, .. }, input) in results.into_iter().zip(chunk) {
         match result {
             Audited::Reports(reports) => {
                 reports.into_iter().try_for_each(|(m, text)| sink.message(m, text))?
             }
-            Audited::Failed(message) => sink.failure(source, message),
-            Audited::Mbox => stream_mbox(input, &source, opts, pool, sink)?,
+            Audited::Failed(message) => sink.failure(name, message),
+            Audited::Mbox => stream_mbox(input, &name, opts, pool, sink)?,
         }
         progress.inc(1);
     }
     Ok(())
 }
 
-/// An input's display name, what a worker made of it, and its size in bytes (0 for an mbox).
-type Named = (String, Audited, u64);
+/// One input as a worker left it.
+struct Named {
+    /// The name reports use.
+    name: String,
+    result: Audited,
+    /// Bytes read (0 for an mbox, which is streamed later).
+    bytes: u64,
+}
 
 /// What a worker made of one input.
 enum Audited {
@@ -240,10 +245,10 @@ pub(crate) fn config_fail_on(config: &Config) -> Option<FailOn> {
 fn audit_input(input: &Input, opts: &Options, render: Option<Prerender>) -> Named {
     let name = input.name();
     // One byte over the limit is enough for the audit to report the input as cut.
-    let mut size = 0;
+    let mut read = 0;
     let result = match input.read_unless_mbox(opts.limits.max_input_bytes.saturating_add(1)) {
         Ok(Some(bytes)) => {
-            size = bytes.len() as u64;
+            read = bytes.len() as u64;
             match linkaudit::audit_all(&name, &bytes, opts) {
                 Ok(reports) => Audited::Reports(reports.into_iter().map(|m| rendered(m, render)).collect()),
                 Err(e) => Audited::Failed(e.to_string()),
@@ -252,7 +257,7 @@ fn audit_input(input: &Input, opts: &Options, render: Option<Prerender>) -> Name
         Ok(None) => Audited::Mbox,
         Err(e) => Audited::Failed(read_error(&e)),
     };
-    (name, result, size)
+    Named { name, result, bytes: read }
 }
 
 /// How a worker thread renders a message for a streaming format, so that rendering (a third of
@@ -262,17 +267,6 @@ struct Prerender {
     format: Format,
     color: bool,
     redact: bool,
-}
-
-impl Prerender {
-    /// The message's output, without what depends on the messages before it (the text
-    /// format's blank line, the JSON separator); redacts the report first when asked to.
-    fn render(self, m: &mut MessageReport) -> String {
-        if self.redact {
-            report::redact::message(m);
-        }
-        body(self.format, self.color, m)
-    }
 }
 
 /// A message's output in a streaming format, without separators.
@@ -286,9 +280,16 @@ fn body(format: Format, color: bool, m: &MessageReport) -> String {
     }
 }
 
-/// The report with its output, when the worker renders.
+/// The report with its output when the worker renders: redacted first when asked to, and
+/// without what depends on the messages before it (the text format's blank line, the JSON
+/// separator).
 fn rendered(mut m: MessageReport, render: Option<Prerender>) -> (MessageReport, Option<String>) {
-    let text = render.map(|r| r.render(&mut m));
+    let text = render.map(|r| {
+        if r.redact {
+            report::redact::message(&mut m);
+        }
+        body(r.format, r.color, &m)
+    });
     (m, text)
 }
 
@@ -380,7 +381,7 @@ struct Sink {
 }
 
 impl Sink {
-    fn new(args: &AuditArgs, threshold: Option<Severity>, expect: Vec<String>) -> Sink {
+    fn new(args: &AuditArgs, threshold: Option<Severity>, expect: Vec<String>, parallel: bool) -> Sink {
         let color = matches!(args.format, Format::Text)
             && match args.color {
                 ColorWhen::Always => true,
@@ -406,7 +407,7 @@ impl Sink {
             expect,
             sections: Vec::new(),
             json: report::json::Stream::default(),
-            parallel: false,
+            parallel,
         }
     }
 
@@ -457,17 +458,17 @@ impl Sink {
             return Ok(());
         }
         let body = rendered.unwrap_or_else(|| body(self.format, self.color, &m));
-        let before = match self.format {
-            Format::Text if !self.first => "\n".to_string(),
-            Format::Json => {
-                let begin = if self.first { self.json.begin() } else { String::new() };
-                begin + self.json.separator()
-            }
-            _ => String::new(),
+        if self.first && self.format == Format::Json {
+            self.writer.write(&self.json.begin())?;
+        }
+        let separator = match self.format {
+            Format::Text if !self.first => "\n",
+            Format::Json => self.json.separator(),
+            _ => "",
         };
         self.first = false;
-        if !before.is_empty() {
-            self.writer.write(&before)?;
+        if !separator.is_empty() {
+            self.writer.write(separator)?;
         }
         self.writer.write(&body)
     }

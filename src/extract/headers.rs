@@ -1,11 +1,13 @@
 //! Extract: links in header fields — every entry of `List-Unsubscribe` (https and mailto),
 //! positioned in the message source.
 
+use std::sync::Arc;
+
 use super::{clean_url, Kind, RawLink};
 use crate::message::HeaderField;
 
-/// Appends the `List-Unsubscribe` entries of `headers` to `out`, with `part` as their section.
-pub(super) fn extract(headers: &[HeaderField], part: &str, out: &mut Vec<RawLink>) {
+/// Appends the `List-Unsubscribe` entries of `headers` to `out`, with `section` as their section.
+pub(super) fn extract(headers: &[HeaderField], section: &Arc<str>, out: &mut Vec<RawLink>) {
     for h in headers.iter().filter(|h| h.name.eq_ignore_ascii_case("List-Unsubscribe")) {
         // Encoded words (SendGrid writes `=?us-ascii?Q?=3Chttps=3A…?=`) are decoded first; their
         // entries are then placed at the start of the field.
@@ -18,7 +20,7 @@ pub(super) fn extract(headers: &[HeaderField], part: &str, out: &mut Vec<RawLink
             out.push(RawLink {
                 url,
                 kind: Kind::Header,
-                part: part.into(),
+                part: section.clone(),
                 line,
                 column,
                 element: None,
@@ -26,7 +28,7 @@ pub(super) fn extract(headers: &[HeaderField], part: &str, out: &mut Vec<RawLink
                 mso: false,
                 pixel_hint: false,
                 text: None,
-                source_line: (part == "header").then_some(line),
+                source_line: (&**section == "header").then_some(line),
             });
         }
     }
@@ -82,7 +84,7 @@ mod tests {
         let mut out = Vec::new();
         extract(
             &[field("<mailto:u@x.example?subject=unsub>,\r\n <https://x.example/u?id=1>")],
-            "header",
+            &"header".into(),
             &mut out,
         );
         let got: Vec<(&str, u32, u32)> = out.iter().map(|l| (l.url.as_str(), l.line, l.column)).collect();
@@ -94,7 +96,7 @@ mod tests {
         let mut out = Vec::new();
         extract(
             &[field("=?us-ascii?Q?=3Chttps=3A=2F=2Fu1=2Ect=2Esendgrid=2Enet=2Flu=2Funsubscribe=3Foc=3Du001=2Eab?=\r\n =?us-ascii?Q?cd=3E=2C_=3Cmailto=3Aunsubscribe=40sendgrid=2Enet=3E?=")],
-            "header",
+            &"header".into(),
             &mut out,
         );
         let urls: Vec<&str> = out.iter().map(|l| l.url.as_str()).collect();
@@ -107,7 +109,7 @@ mod tests {
     #[test]
     fn entries_without_brackets() {
         let mut out = Vec::new();
-        extract(&[field("https://x.example/u, mailto:u@x.example")], "header", &mut out);
+        extract(&[field("https://x.example/u, mailto:u@x.example")], &"header".into(), &mut out);
         assert_eq!(out.len(), 2);
         assert_eq!(out[1].url, "mailto:u@x.example");
     }

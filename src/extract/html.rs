@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use aho_corasick::AhoCorasick;
 
@@ -65,8 +65,8 @@ struct Scope {
 }
 
 /// Appends the links of an HTML or AMP part to `out`, in document order.
-pub(super) fn extract(part: &Part, out: &mut Vec<RawLink>) -> Result<(), String> {
-    extract_with(part, out, true)
+pub(super) fn extract(part: &Part, section: &Arc<str>, out: &mut Vec<RawLink>) -> Result<(), String> {
+    extract_with(part, section, out, true)
 }
 
 /// The links of `html` read by the fast tokenizer (falling back as usual) and by lol_html alone,
@@ -82,15 +82,16 @@ pub(crate) fn both_ways(html: &str) -> [(Vec<RawLink>, Result<(), String>); 2] {
         identity: true,
         text: html.into(),
     };
+    let section: Arc<str> = part.path.as_str().into();
     [true, false].map(|fast| {
         let mut out = Vec::new();
-        let result = extract_with(&part, &mut out, fast);
+        let result = extract_with(&part, &section, &mut out, fast);
         (out, result)
     })
 }
 
 /// [`extract`], with the fast tokenizer ([`markup`]) tried first or not at all.
-fn extract_with(part: &Part, out: &mut Vec<RawLink>, fast: bool) -> Result<(), String> {
+fn extract_with(part: &Part, section: &Arc<str>, out: &mut Vec<RawLink>, fast: bool) -> Result<(), String> {
     let scope = Scope { offset: 0, mso: false, amp: part.kind == PartKind::Amp };
     // Sized for a link every 256 bytes (newsletters have more), at most 65,536: growing a
     // vector of 300 links from empty copied it eight times.
@@ -101,8 +102,6 @@ fn extract_with(part: &Part, out: &mut Vec<RawLink>, fast: bool) -> Result<(), S
     found.sort_by_key(|f| f.offset);
     out.reserve(found.len());
     let mut cursor = Cursor::new(&part.text);
-    // One shared section name for all the part's links.
-    let section: std::sync::Arc<str> = part.path.as_str().into();
     for f in found {
         let (line, column) = cursor.position(f.offset);
         out.push(RawLink {

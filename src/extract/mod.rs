@@ -152,18 +152,20 @@ pub fn extract(msg: &ParsedMessage) -> Extracted {
         list_unsubscribe_post: msg.header_values("List-Unsubscribe-Post").next().is_some(),
         ..Extracted::default()
     };
-    headers::extract(&msg.headers, "header", &mut out.links);
+    // Every link names its section; one shared string per section serves all of them.
+    headers::extract(&msg.headers, &"header".into(), &mut out.links);
     for nested in &msg.nested {
-        headers::extract(&nested.headers, &format!("{}.header", nested.path), &mut out.links);
+        headers::extract(&nested.headers, &format!("{}.header", nested.path).into(), &mut out.links);
     }
     for part in &msg.parts {
+        let section: Arc<str> = part.path.as_str().into();
         match part.kind {
             PartKind::Html | PartKind::Amp => {
-                if let Err(e) = html::extract(part, &mut out.links) {
+                if let Err(e) = html::extract(part, &section, &mut out.links) {
                     out.html_errors.push((part.path.clone(), e));
                 }
             }
-            PartKind::Text => text::extract(part, &mut out.links),
+            PartKind::Text => text::extract(part, &section, &mut out.links),
         }
     }
     out

@@ -1,7 +1,7 @@
 //! Extract: URLs in text/plain parts — bare `https://…`, bracketed `<https://…>` and scheme-less
 //! `www.…` — found by linkify on the decoded text (never on quoted-printable).
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use linkify::{LinkFinder, LinkKind};
 
@@ -17,10 +17,8 @@ static FINDER: LazyLock<LinkFinder> = LazyLock::new(|| {
 });
 
 /// Appends the URLs of a text part to `out`.
-pub(super) fn extract(part: &Part, out: &mut Vec<RawLink>) {
+pub(super) fn extract(part: &Part, section: &Arc<str>, out: &mut Vec<RawLink>) {
     let mut cursor = Cursor::new(&part.text);
-    // One shared section name for all the part's links.
-    let section: std::sync::Arc<str> = part.path.as_str().into();
     for link in FINDER.links(&part.text) {
         let mut s = link.as_str().trim_end_matches(CLOSING);
         let mut start = link.start();
@@ -84,7 +82,7 @@ mod tests {
             text: text.into(),
         };
         let mut out = Vec::new();
-        extract(&part, &mut out);
+        extract(&part, &part.path.as_str().into(), &mut out);
         out.into_iter().map(|l| l.url).collect()
     }
 

@@ -27,7 +27,7 @@ use serde::Serialize;
 
 use crate::audit::AuditedLink;
 use crate::classify::alignment::{AuthResults, DomainRow};
-use crate::classify::{Catalog, Class, Role};
+use crate::classify::{same_host, Catalog, Class, Role};
 use crate::extract::{Extracted, Kind};
 use crate::finding::{Finding, Severity};
 use crate::input::{InputError, RawMessage, ShowOriginal};
@@ -304,7 +304,11 @@ pub fn display_source(source: &str, index: usize) -> String {
 fn link_report(l: AuditedLink, catalog: &Catalog) -> LinkReport {
     let AuditedLink { raw, unwrapped, classified: c } = l;
     LinkReport {
-        judged_host: if same_host(&c.host, &c.outer_host) { None } else { c.host },
+        // Only when a gateway wraps the link (the judged host is not the link's own).
+        judged_host: match (&c.host, &c.outer_host) {
+            (Some(judged), Some(outer)) if same_host(judged, outer) => None,
+            _ => c.host,
+        },
         host: c.outer_host,
         url: raw.url,
         kind: c.kind,
@@ -323,16 +327,6 @@ fn link_report(l: AuditedLink, catalog: &Catalog) -> LinkReport {
         mso: raw.mso,
         text: raw.text,
         source_line: raw.source_line,
-    }
-}
-
-/// The two hosts are one: nearly always the same shared string, so the pointers are compared
-/// before the text.
-pub(crate) fn same_host(a: &Option<Arc<str>>, b: &Option<Arc<str>>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
-        (None, None) => true,
-        _ => false,
     }
 }
 

@@ -11,7 +11,7 @@ use regex::Regex;
 
 use super::{at_link, at_message, Context, LA103, LA104, LA105, LA106, LA107};
 use crate::audit::AuditedLink;
-use crate::classify::{domain, host_of, Role};
+use crate::classify::{domain, host_of, same_host, Role};
 use crate::extract::Kind;
 use crate::finding::Finding;
 use crate::unwrap::codec::starts_with_ignore_case;
@@ -297,10 +297,10 @@ fn staging(l: &AuditedLink, from_reserved: bool, memo: &mut HostMemo, out: &mut 
     for (i, host) in hosts.iter().enumerate() {
         let Some(host) = host else { continue };
         // The three are often one host: judge each distinct one once.
-        if hosts[..i].iter().any(|h| h.as_ref().is_some_and(|h| Arc::ptr_eq(h, host) || h == host)) {
+        if hosts[..i].iter().any(|h| h.as_ref().is_some_and(|h| same_host(h, host))) {
             continue;
         }
-        let why = match memo.last.as_ref().filter(|(h, _)| Arc::ptr_eq(h, host) || h == host) {
+        let why = match memo.last.as_ref().filter(|(h, _)| same_host(h, host)) {
             Some((_, w)) => *w,
             None => {
                 let w = *memo.seen.entry(host.clone()).or_insert_with(|| staging_reason(host, from_reserved));
