@@ -11,33 +11,43 @@ use super::Catalog;
 /// The ESPs `headers` show the message went through. `context` (e.g. "in forwarded message
 /// 2") is appended to the evidence when given.
 pub fn detect(headers: &[HeaderField], catalog: &Catalog, context: Option<&str>) -> Vec<SentVia> {
+    // Per ESP, its most specific fingerprint that matched (lowest index in its evidence list)
+    // and the first header that shows it.
+    let mut best: Vec<Option<(usize, usize)>> = Vec::new();
+    for (pos, h) in headers.iter().enumerate() {
+        catalog.evidence_hits(
+            &h.name,
+            || h.decoded().unwrap_or_else(|| h.unfolded()),
+            |esp, index| {
+                if best.len() <= esp {
+                    best.resize(esp + 1, None);
+                }
+                if best[esp].is_none_or(|(i, _)| index < i) {
+                    best[esp] = Some((index, pos));
+                }
+            },
+        );
+    }
     let mut found: Vec<(usize, SentVia)> = Vec::new();
-    for esp in &catalog.esps {
-        // The ESP's evidence in catalog order (the most specific first), each against every header.
-        let hit = esp.evidence.iter().find_map(|ev| {
-            headers.iter().enumerate().find_map(|(pos, h)| {
-                if !h.name.eq_ignore_ascii_case(&ev.header) {
-                    return None;
-                }
-                match &ev.pattern {
-                    None => Some((pos, format!("{} header", ev.header))),
-                    Some(re) => {
-                        let value = h.decoded().unwrap_or_else(|| h.unfolded());
-                        re.find(&value).map(|m| {
-                            let shown: String = m.as_str().chars().take(60).collect();
-                            (pos, format!("{} has \"{}\"", ev.header, shown.trim()))
-                        })
-                    }
-                }
-            })
-        });
-        if let Some((pos, evidence)) = hit {
-            let evidence = match context {
-                Some(c) => format!("{evidence}, {c}"),
-                None => evidence,
-            };
-            found.push((pos, SentVia { esp: esp.name().to_string(), evidence }));
-        }
+    for (esp, hit) in best.iter().enumerate() {
+        let Some((index, pos)) = *hit else { continue };
+        let e = &catalog.esps[esp];
+        let ev = &e.evidence[index];
+        let evidence = match ev.regex() {
+            None => format!("{} header", ev.header),
+            Some(re) => {
+                let h = &headers[pos];
+                let value = h.decoded().unwrap_or_else(|| h.unfolded());
+                let shown: String =
+                    re.find(&value).map(|m| m.as_str().chars().take(60).collect()).unwrap_or_default();
+                format!("{} has \"{}\"", ev.header, shown.trim())
+            }
+        };
+        let evidence = match context {
+            Some(c) => format!("{evidence}, {c}"),
+            None => evidence,
+        };
+        found.push((pos, SentVia { esp: e.name().to_string(), evidence }));
     }
     found.sort_by_key(|(pos, _)| *pos);
     found.into_iter().map(|(_, s)| s).collect()

@@ -1,6 +1,16 @@
-//! Classify: the ESP catalog — `catalog/esps.toml`, embedded at build time and parsed once —
-//! with fast lookups by host (suffix table, then host patterns) and by URL shape (one RegexSet
-//! over every ESP's click, open, unsubscribe and asset paths).
+//! Classify: the service catalog — `catalog/*.toml`, embedded at build time and parsed once —
+//! with fast lookups by host (a suffix table, then host patterns grouped by their literal
+//! suffix), by vendor domain, and by URL shape (grouped by first path segment). Regexes are
+//! compiled group by group when a message first needs them, so start-up does not grow with the
+//! catalog.
+//!
+//! Layout: [`schema`] (the entry format), `hosts` (host table), `shapes` (URL shapes),
+//! `evidence` (header fingerprints).
+
+mod evidence;
+mod hosts;
+pub mod schema;
+mod shapes;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -8,20 +18,34 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock};
 
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// The catalog file shipped with linkaudit.
-pub const BUILTIN: &str = include_str!("../../catalog/esps.toml");
+pub use evidence::Evidence;
+use evidence::EvidenceIndex;
+use hosts::{HostEntry, HostTable};
+use schema::CatalogFile;
+pub use schema::{Category, EspEntry, EvidenceEntry};
+use shapes::ShapeIndex;
 
-static BUILTIN_CATALOG: LazyLock<Catalog> =
-    LazyLock::new(|| Catalog::from_toml(BUILTIN).expect("the built-in catalog is valid"));
+/// The catalog files shipped with linkaudit, in lookup order (a URL shape of an earlier file
+/// wins over a later one's).
+pub const BUILTIN: &[(&str, &str)] = &[("esps.toml", include_str!("../../../catalog/esps.toml"))];
+
+static BUILTIN_CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
+    let mut entries = Vec::new();
+    for (file, text) in BUILTIN {
+        let parsed: CatalogFile =
+            toml::from_str(text).unwrap_or_else(|e| panic!("the built-in catalog file {file} is valid: {e}"));
+        entries.extend(parsed.esp);
+    }
+    Catalog::from_entries(entries, false).expect("the built-in catalog is valid")
+});
 
 /// FNV-1a: the host table is looked up once per domain suffix of every link, with short keys
 /// that come from the catalog, so SipHash's flooding resistance buys nothing and costs most of
 /// the lookup.
 #[derive(Default)]
-struct Fnv(u64);
+pub(crate) struct Fnv(u64);
 
 /// FNV-1a of `bytes`: the slot of a host in the per-thread tables (catalog lookups, shared
 /// host strings).
@@ -44,82 +68,6 @@ impl Hasher for Fnv {
     fn finish(&self) -> u64 {
         self.0
     }
-}
-
-/// One ESP entry as written in the TOML file.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct EspEntry {
-    /// Display name.
-    pub name: String,
-    /// ESP-owned tracking hosts (domain suffixes, optionally `host/path-prefix`).
-    #[serde(default)]
-    pub tracking_hosts: Vec<String>,
-    /// ESP-owned hosts for images and hosted pages.
-    #[serde(default)]
-    pub content_hosts: Vec<String>,
-    /// Host regexes for numbered tracking-host families.
-    #[serde(default)]
-    pub tracking_patterns: Vec<String>,
-    /// Host regexes for numbered content-host families.
-    #[serde(default)]
-    pub content_patterns: Vec<String>,
-    /// Click URL shapes (regex on `path?query`).
-    #[serde(default)]
-    pub click: Vec<String>,
-    /// Open-pixel URL shapes.
-    #[serde(default)]
-    pub open: Vec<String>,
-    /// Unsubscribe URL shapes.
-    #[serde(default)]
-    pub unsubscribe: Vec<String>,
-    /// Asset (image) URL shapes on a branded host.
-    #[serde(default)]
-    pub asset: Vec<String>,
-    /// CNAME target of a custom tracking domain.
-    #[serde(default)]
-    pub cname: Option<String>,
-    /// Hosts a custom tracking domain's CNAME points to, matched as domain suffixes (what
-    /// `linkaudit domain` recognises).
-    #[serde(default)]
-    pub cname_targets: Vec<String>,
-    /// False when `cname_targets` comes from third parties, not the ESP's own documentation.
-    #[serde(default = "yes")]
-    pub cname_confirmed: bool,
-    /// Where custom tracking is switched on.
-    #[serde(default)]
-    pub activate: Option<String>,
-    /// How to serve the tracking domain over HTTPS.
-    #[serde(default)]
-    pub https: Option<String>,
-    /// False when the ESP offers no custom tracking domain.
-    #[serde(default = "yes")]
-    pub custom_domain: bool,
-    /// Header fingerprints.
-    #[serde(default)]
-    pub evidence: Vec<EvidenceEntry>,
-}
-
-fn yes() -> bool {
-    true
-}
-
-/// A header fingerprint as written in the TOML file.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct EvidenceEntry {
-    /// Header name.
-    pub header: String,
-    /// Case-insensitive regex on the unfolded value; any value when absent.
-    #[serde(default)]
-    pub pattern: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CatalogFile {
-    #[serde(default)]
-    esp: Vec<EspEntry>,
 }
 
 /// What an ESP-owned host is for.
@@ -146,21 +94,24 @@ pub enum Shape {
     Asset,
 }
 
-/// A compiled header fingerprint.
-#[derive(Debug, Clone)]
-pub struct Evidence {
-    /// Header name.
-    pub header: String,
-    /// Value pattern.
-    pub pattern: Option<Regex>,
+impl Shape {
+    /// The catalog field it is written in.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Shape::Click => "click",
+            Shape::Open => "open",
+            Shape::Unsubscribe => "unsubscribe",
+            Shape::Asset => "asset",
+        }
+    }
 }
 
-/// One ESP, compiled.
+/// One service, compiled.
 #[derive(Debug, Clone)]
 pub struct Esp {
     /// The entry as written.
     pub entry: EspEntry,
-    /// Compiled fingerprints.
+    /// Its header fingerprints.
     pub evidence: Vec<Evidence>,
     /// The name, shared by every link report that names this ESP.
     shared_name: Arc<str>,
@@ -172,6 +123,11 @@ impl Esp {
     /// Display name.
     pub fn name(&self) -> &str {
         &self.entry.name
+    }
+
+    /// What kind of service it is (`esp` when the entry does not say).
+    pub fn category(&self) -> Category {
+        self.entry.category.unwrap_or(Category::Esp)
     }
 
     /// Display name, as a shared string (one per catalog, not one per link).
@@ -188,81 +144,40 @@ impl Esp {
 /// Index of an ESP in [`Catalog::esps`].
 pub type EspId = usize;
 
-#[derive(Debug, Clone)]
-struct HostEntry {
-    esp: EspId,
-    role: HostRole,
-    path_prefix: Option<String>,
+/// Why a host belongs to a service: the catalog rule that matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostMatch {
+    /// The service.
+    pub esp: EspId,
+    /// What the host is for.
+    pub role: HostRole,
+    /// The catalog text that matched: a host suffix (`host/path-prefix`) or a host pattern.
+    pub rule: String,
+}
+
+/// The catalog rule a host matched.
+enum HostRule<'a> {
+    /// A host suffix entry, and the suffix.
+    Exact(&'a HostEntry, &'a str),
+    /// A host pattern, by index.
+    Pattern(usize),
 }
 
 /// The compiled catalog.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Catalog {
-    /// Every ESP, in file order.
+    /// Every service, in file order.
     pub esps: Vec<Esp>,
-    hosts: HashMap<String, Vec<HostEntry>, BuildHasherDefault<Fnv>>,
-    host_patterns: RegexSet,
-    host_pattern_meta: Vec<(EspId, HostRole)>,
-    shapes: Shapes,
+    hosts: HostTable,
+    vendors: HashMap<String, EspId, BuildHasherDefault<Fnv>>,
+    shapes: ShapeIndex,
     shape_meta: Vec<(EspId, Shape)>,
+    evidence: EvidenceIndex,
     /// Tells compiled catalogs apart in the per-thread memo of host lookups.
     id: u64,
 }
 
-/// A header fingerprint: case-insensitive. Header values are ASCII in practice, and a Unicode
-/// regex (`\d` as every script's digits, case folding beyond ASCII) took 0.9M instructions to
-/// compile, two thirds of the catalog's start-up: ASCII classes are used when the pattern allows
-/// them (it does not when it could then match inside a multi-byte character).
-fn evidence_regex(pattern: &str) -> Result<Regex, regex::Error> {
-    RegexBuilder::new(pattern)
-        .case_insensitive(true)
-        .unicode(false)
-        .build()
-        .or_else(|_| RegexBuilder::new(pattern).case_insensitive(true).build())
-}
-
-/// The URL shapes, searched for the first one (in catalog order) that matches.
-#[derive(Debug, Clone)]
-enum Shapes {
-    /// Every pattern is anchored at the start (all the built-in ones are): one leftmost-first
-    /// search then reports the first matching pattern, since every match starts at 0.
-    Anchored(regex_automata::meta::Regex),
-    /// Some pattern may match further on: which patterns match, then the first of them.
-    Set(RegexSet),
-}
-
-impl Shapes {
-    fn new(sources: &[String]) -> Result<Shapes, String> {
-        let anchored = sources.iter().all(|p| {
-            regex_syntax::parse(p)
-                .is_ok_and(|hir| hir.properties().look_set_prefix().contains(regex_syntax::hir::Look::Start))
-        });
-        if anchored {
-            regex_automata::meta::Regex::new_many(sources).map(Shapes::Anchored).map_err(|e| e.to_string())
-        } else {
-            RegexSetBuilder::new(sources).build().map(Shapes::Set).map_err(|e| e.to_string())
-        }
-    }
-
-    /// Index of the first pattern that matches `haystack`.
-    fn first(&self, haystack: &str) -> Option<usize> {
-        match self {
-            Shapes::Anchored(re) => {
-                let input = regex_automata::Input::new(haystack).anchored(regex_automata::Anchored::Yes);
-                re.search(&input).map(|m| m.pattern().as_usize())
-            }
-            Shapes::Set(set) => {
-                // Most paths match nothing: a plain yes/no search first is much cheaper.
-                if !set.is_match(haystack) {
-                    return None;
-                }
-                set.matches(haystack).iter().next()
-            }
-        }
-    }
-}
-
-/// Slots of the per-thread memo of host lookups (links share a few hosts).
+/// Slots of the per-thread memo of host lookups.
 const MEMO_SLOTS: usize = 64;
 
 /// A remembered host lookup: catalog id, host, result.
@@ -274,6 +189,14 @@ thread_local! {
     static PATTERN_MEMO: RefCell<Vec<MemoSlot>> = RefCell::new(vec![(0, String::new(), None); MEMO_SLOTS]);
 }
 
+/// A self-hosted product's shape `^/x…` also matches under any sub-folder: `^(?:/[^/?]*)*?/x…`.
+fn sub_folder(pattern: &str) -> String {
+    match pattern.strip_prefix("^/") {
+        Some(rest) => format!("^(?:/[^/?#]*)*?/{rest}"),
+        None => pattern.to_string(),
+    }
+}
+
 impl Catalog {
     /// The built-in catalog.
     pub fn builtin() -> &'static Catalog {
@@ -283,7 +206,7 @@ impl Catalog {
     /// Compiles a catalog from TOML text.
     pub fn from_toml(text: &str) -> Result<Catalog, String> {
         let file: CatalogFile = toml::from_str(text).map_err(|e| e.to_string())?;
-        Catalog::from_entries(file.esp)
+        Catalog::from_entries(file.esp, true)
     }
 
     /// The built-in entries followed by `extra` (from a user's config); an extra entry with the
@@ -292,38 +215,24 @@ impl Catalog {
         let mut entries: Vec<EspEntry> = Catalog::builtin().esps.iter().map(|e| e.entry.clone()).collect();
         for e in extra {
             match entries.iter_mut().find(|b| b.name.eq_ignore_ascii_case(&e.name)) {
-                Some(b) => {
-                    b.tracking_hosts.extend(e.tracking_hosts.iter().cloned());
-                    b.content_hosts.extend(e.content_hosts.iter().cloned());
-                    b.tracking_patterns.extend(e.tracking_patterns.iter().cloned());
-                    b.content_patterns.extend(e.content_patterns.iter().cloned());
-                    b.click.extend(e.click.iter().cloned());
-                    b.open.extend(e.open.iter().cloned());
-                    b.unsubscribe.extend(e.unsubscribe.iter().cloned());
-                    b.asset.extend(e.asset.iter().cloned());
-                    b.evidence.extend(e.evidence.iter().cloned());
-                    if e.cname.is_some() {
-                        b.cname.clone_from(&e.cname);
-                    }
-                    if e.activate.is_some() {
-                        b.activate.clone_from(&e.activate);
-                    }
-                    if e.https.is_some() {
-                        b.https.clone_from(&e.https);
-                    }
-                }
+                Some(b) => b.extend(e),
                 None => entries.push(e.clone()),
             }
         }
-        Catalog::from_entries(entries)
+        Catalog::from_entries(entries, true)
     }
 
-    fn from_entries(entries: Vec<EspEntry>) -> Result<Catalog, String> {
-        let mut hosts: HashMap<String, Vec<HostEntry>, BuildHasherDefault<Fnv>> = HashMap::default();
+    /// Compiles `entries`. With `validate`, every pattern is checked now, so that a user's bad
+    /// pattern is an error at start-up rather than a pattern that never matches; the built-in
+    /// catalog is checked by its tests instead, and compiles lazily.
+    fn from_entries(entries: Vec<EspEntry>, validate: bool) -> Result<Catalog, String> {
+        let mut exact: HashMap<String, Vec<HostEntry>, BuildHasherDefault<Fnv>> = HashMap::default();
+        let mut vendors: HashMap<String, EspId, BuildHasherDefault<Fnv>> = HashMap::default();
         let mut content_patterns = Vec::new();
         let mut tracking_patterns = Vec::new();
         let mut shape_sources = Vec::new();
         let mut shape_meta = Vec::new();
+        let mut evidence_index = EvidenceIndex::default();
         let mut esps = Vec::with_capacity(entries.len());
         for (id, entry) in entries.into_iter().enumerate() {
             for (list, role) in
@@ -335,8 +244,11 @@ impl Catalog {
                         Some(i) => (h[..i].to_string(), Some(h[i..].to_string())),
                         None => (h.clone(), None),
                     };
-                    hosts.entry(host).or_default().push(HostEntry { esp: id, role, path_prefix: prefix });
+                    exact.entry(host).or_default().push(HostEntry { esp: id, role, path_prefix: prefix });
                 }
+            }
+            for h in &entry.vendor_hosts {
+                vendors.entry(h.trim().to_ascii_lowercase()).or_insert(id);
             }
             for p in &entry.content_patterns {
                 content_patterns.push((p.clone(), (id, HostRole::Content)));
@@ -352,49 +264,53 @@ impl Catalog {
                 (&entry.click, Shape::Click),
             ] {
                 for p in list {
-                    shape_sources.push(p.clone());
+                    shape_sources.push(if entry.self_hosted { sub_folder(p) } else { p.clone() });
                     shape_meta.push((id, shape));
                 }
             }
-            let evidence = entry
-                .evidence
-                .iter()
-                .map(|e| {
-                    let pattern = e
-                        .pattern
-                        .as_deref()
-                        .map(|p| {
-                            evidence_regex(p)
-                                .map_err(|err| format!("{}: evidence pattern {p:?}: {err}", entry.name))
-                        })
-                        .transpose()?;
-                    Ok(Evidence { header: e.header.clone(), pattern })
-                })
-                .collect::<Result<Vec<_>, String>>()?;
+            let evidence: Vec<Evidence> =
+                entry.evidence.iter().map(|e| Evidence::new(e.header.clone(), e.pattern.clone())).collect();
+            for (i, ev) in evidence.iter().enumerate() {
+                if validate {
+                    if let Some(p) = &ev.pattern {
+                        evidence::evidence_regex(p)
+                            .map_err(|err| format!("{}: evidence pattern {p:?}: {err}", entry.name))?;
+                    }
+                }
+                evidence_index.add(id, i, ev);
+            }
             let shared_name: Arc<str> = Arc::from(entry.name.as_str());
             let token_note =
                 Arc::from(format!("{} tracking token: destination not recoverable offline", entry.name));
             esps.push(Esp { entry, evidence, shared_name, token_note });
         }
         // Entries with a path prefix are tried before the bare host.
-        for list in hosts.values_mut() {
+        for list in exact.values_mut() {
             list.sort_by_key(|e| e.path_prefix.is_none());
         }
         content_patterns.extend(tracking_patterns);
-        let host_patterns = RegexSetBuilder::new(content_patterns.iter().map(|(p, _)| p))
-            .case_insensitive(true)
-            .build()
-            .map_err(|e| format!("host pattern: {e}"))?;
-        let shapes = Shapes::new(&shape_sources).map_err(|e| format!("URL shape: {e}"))?;
-        Ok(Catalog {
+        let hosts = HostTable::new(exact, content_patterns);
+        let shapes = ShapeIndex::new(shape_sources, validate).map_err(|e| format!("URL shape: {e}"))?;
+        let catalog = Catalog {
             esps,
             hosts,
-            host_patterns,
-            host_pattern_meta: content_patterns.into_iter().map(|(_, m)| m).collect(),
+            vendors,
             shapes,
             shape_meta,
+            evidence: evidence_index,
             id: NEXT_CATALOG_ID.fetch_add(1, Ordering::Relaxed),
-        })
+        };
+        if validate {
+            catalog.hosts.compile_all()?;
+        }
+        Ok(catalog)
+    }
+
+    /// Compiles every pattern now (the tests, benchmarks): the first that does not compile.
+    pub fn compile_all(&self) -> Result<(), String> {
+        self.hosts.compile_all()?;
+        self.shapes.compile_all()?;
+        self.evidence.compile_all()
     }
 
     /// The ESP that owns `host` (lower-case, no trailing dot), and what for.
@@ -427,14 +343,24 @@ impl Catalog {
     /// [`Catalog::host`] without the memo; also says whether the answer could differ for
     /// another path (an entry of one of the host's suffixes has a path prefix).
     fn host_uncached(&self, host: &str, path: &str) -> (Option<(EspId, HostRole)>, bool) {
+        let (found, path_dependent) = self.host_rule(host, path);
+        let found = found.map(|rule| match rule {
+            HostRule::Exact(e, _) => (e.esp, e.role),
+            HostRule::Pattern(i) => self.hosts.pattern_at(i).1,
+        });
+        (found, path_dependent)
+    }
+
+    /// The host lookup, with the catalog rule that decided it.
+    fn host_rule<'a>(&'a self, host: &'a str, path: &str) -> (Option<HostRule<'a>>, bool) {
         let mut path_dependent = false;
         let mut suffix = host;
         loop {
-            if let Some(list) = self.hosts.get(suffix) {
+            if let Some(list) = self.hosts.exact.get(suffix) {
                 path_dependent |= list.iter().any(|e| e.path_prefix.is_some());
                 let hit = list.iter().find(|e| e.path_prefix.as_deref().is_none_or(|p| path.starts_with(p)));
                 if let Some(e) = hit {
-                    return (Some((e.esp, e.role)), path_dependent);
+                    return (Some(HostRule::Exact(e, suffix)), path_dependent);
                 }
             }
             match suffix.find('.') {
@@ -442,18 +368,55 @@ impl Catalog {
                 None => break,
             }
         }
-        // Most hosts match no pattern: a plain yes/no search first (no allocation).
-        let found = if self.host_patterns.is_match(host) {
-            self.host_patterns.matches(host).iter().next().map(|i| self.host_pattern_meta[i])
-        } else {
-            None
-        };
-        (found, path_dependent)
+        (self.hosts.pattern(host).map(HostRule::Pattern), path_dependent)
+    }
+
+    /// [`Catalog::host`] with the rule that matched (for `linkaudit explain`).
+    pub fn explain_host(&self, host: &str, path: &str) -> Option<HostMatch> {
+        self.host_rule(host, path).0.map(|rule| match rule {
+            HostRule::Exact(e, suffix) => HostMatch {
+                esp: e.esp,
+                role: e.role,
+                rule: format!("{suffix}{}", e.path_prefix.as_deref().unwrap_or("")),
+            },
+            HostRule::Pattern(i) => {
+                let (p, (esp, role)) = self.hosts.pattern_at(i);
+                HostMatch { esp, role, rule: p.to_string() }
+            }
+        })
+    }
+
+    /// The service whose own website domain `host` is on (`vendor_hosts`), if any.
+    pub fn vendor<'h>(&self, host: &'h str) -> Option<(EspId, &'h str)> {
+        let mut suffix = host;
+        loop {
+            if let Some(&esp) = self.vendors.get(suffix) {
+                return Some((esp, suffix));
+            }
+            suffix = &suffix[suffix.find('.')? + 1..];
+        }
     }
 
     /// The ESP URL shape `path_query` (`/path?query`) has, if any (first in catalog order).
     pub fn shape(&self, path_query: &str) -> Option<(EspId, Shape)> {
         self.shapes.first(path_query).map(|i| self.shape_meta[i])
+    }
+
+    /// [`Catalog::shape`] with the pattern that matched (for `linkaudit explain`).
+    pub fn explain_shape(&self, path_query: &str) -> Option<(EspId, Shape, &str)> {
+        self.shapes
+            .first(path_query)
+            .map(|i| (self.shape_meta[i].0, self.shape_meta[i].1, self.shapes.source(i)))
+    }
+
+    /// Calls `hit(esp, fingerprint index)` for each fingerprint a header shows.
+    pub(crate) fn evidence_hits(
+        &self,
+        name: &str,
+        value: impl FnOnce() -> String,
+        hit: impl FnMut(EspId, usize),
+    ) {
+        self.evidence.hits(name, value, hit);
     }
 
     /// The ESP named `name` (case-insensitive).

@@ -1,0 +1,179 @@
+//! Classify › catalog: the entry format of `catalog/*.toml` (and of `[[esp]]` tables in a user's
+//! `linkaudit.toml`), as written — before anything is compiled.
+
+use serde::{Deserialize, Serialize};
+
+/// What kind of service an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// Marketing email and automation (newsletters, campaigns, journeys).
+    Esp,
+    /// Transactional email APIs and SMTP relays.
+    Transactional,
+    /// 1:1 and sales-engagement tracking, mail-client add-ons, tracking mail clients.
+    Sales,
+    /// Creator, newsletter, commerce, website, community and help-desk platforms that send mail
+    /// for their users.
+    Platform,
+    /// Email analytics and content pixels that senders embed (Litmus, Movable Ink, …).
+    Analytics,
+}
+
+impl Category {
+    /// Every category, in display order.
+    pub const ALL: [Category; 5] =
+        [Category::Esp, Category::Transactional, Category::Sales, Category::Platform, Category::Analytics];
+
+    /// The name as written in the catalog.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Esp => "esp",
+            Category::Transactional => "transactional",
+            Category::Sales => "sales",
+            Category::Platform => "platform",
+            Category::Analytics => "analytics",
+        }
+    }
+}
+
+/// One service as written in a catalog file.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EspEntry {
+    /// Display name (the JSON `esp` field).
+    pub name: String,
+    /// What kind of service it is (required in the built-in catalog).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<Category>,
+    /// Other names: former names, products, the owner.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Where the facts come from: vendor documentation, public tracker lists, observed mail.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+    /// URLs that must classify as this entry (checked by the test suite).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<String>,
+    /// Hosts that exist only for the service's click, open and unsubscribe tracking (domain
+    /// suffixes, optionally `host/path-prefix`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tracking_hosts: Vec<String>,
+    /// The service's hosts for images and hosted pages.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub content_hosts: Vec<String>,
+    /// The vendor's own website domains: tracking only where the path looks like it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vendor_hosts: Vec<String>,
+    /// Host regexes for numbered tracking-host families.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tracking_patterns: Vec<String>,
+    /// Host regexes for numbered content-host families.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub content_patterns: Vec<String>,
+    /// Click URL shapes (regex on `path?query`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub click: Vec<String>,
+    /// Open-pixel URL shapes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub open: Vec<String>,
+    /// Unsubscribe URL shapes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unsubscribe: Vec<String>,
+    /// Asset (image) URL shapes on a branded host.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub asset: Vec<String>,
+    /// Software the sender installs on its own server: the shapes also match under a sub-folder.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub self_hosted: bool,
+    /// CNAME target of a custom tracking domain, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cname: Option<String>,
+    /// Hosts a custom tracking domain's CNAME points to, matched as domain suffixes (what
+    /// `linkaudit domain` recognises).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cname_targets: Vec<String>,
+    /// False when `cname_targets` comes from third parties, not the ESP's own documentation.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub cname_confirmed: bool,
+    /// Where custom tracking is switched on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activate: Option<String>,
+    /// How to serve the tracking domain over HTTPS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub https: Option<String>,
+    /// False when the ESP offers no custom tracking domain.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub custom_domain: bool,
+    /// Header fingerprints.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<EvidenceEntry>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl EspEntry {
+    /// Adds `extra`'s facts to this entry (a user's `[[esp]]` with a built-in entry's name).
+    pub fn extend(&mut self, extra: &EspEntry) {
+        for (to, from) in [
+            (&mut self.aliases, &extra.aliases),
+            (&mut self.sources, &extra.sources),
+            (&mut self.examples, &extra.examples),
+            (&mut self.tracking_hosts, &extra.tracking_hosts),
+            (&mut self.content_hosts, &extra.content_hosts),
+            (&mut self.vendor_hosts, &extra.vendor_hosts),
+            (&mut self.tracking_patterns, &extra.tracking_patterns),
+            (&mut self.content_patterns, &extra.content_patterns),
+            (&mut self.click, &extra.click),
+            (&mut self.open, &extra.open),
+            (&mut self.unsubscribe, &extra.unsubscribe),
+            (&mut self.asset, &extra.asset),
+            (&mut self.cname_targets, &extra.cname_targets),
+        ] {
+            to.extend(from.iter().cloned());
+        }
+        self.evidence.extend(extra.evidence.iter().cloned());
+        self.self_hosted |= extra.self_hosted;
+        for (to, from) in [
+            (&mut self.cname, &extra.cname),
+            (&mut self.activate, &extra.activate),
+            (&mut self.https, &extra.https),
+        ] {
+            if from.is_some() {
+                to.clone_from(from);
+            }
+        }
+        if extra.category.is_some() {
+            self.category = extra.category;
+        }
+    }
+}
+
+/// A header fingerprint as written in a catalog file.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceEntry {
+    /// Header name.
+    pub header: String,
+    /// Case-insensitive regex on the unfolded value; any value when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+}
+
+/// A catalog file: `[[esp]]` tables.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CatalogFile {
+    #[serde(default)]
+    pub(crate) esp: Vec<EspEntry>,
+}
