@@ -74,6 +74,7 @@ pub fn audit_message(source: &str, msg: &RawMessage<'_>, opts: &Options) -> Mess
     if !links.is_sorted_by(|a, b| order(a, b).is_le()) {
         links.sort_by(order);
     }
+    mark_unknown_trackers(&mut links, parsed.from_address.as_deref(), opts);
     let mut sent_via = classify::sent_via::detect(&parsed.headers, catalog, None);
     for nested in &parsed.nested {
         let context = format!("in the message attached as part {}", nested.path);
@@ -107,6 +108,56 @@ pub fn audit_message(source: &str, msg: &RawMessage<'_>, opts: &Options) -> Mess
     report
 }
 
+/// Reclassifies as `unknown-tracker` the direct links that the message's own evidence shows to
+/// be tracking on a host the catalog does not know ([`classify::unknown`]).
+fn mark_unknown_trackers(links: &mut [AuditedLink], from: Option<&str>, opts: &Options) {
+    if !links.iter().any(|l| l.classified.class == Class::Direct && l.classified.host.is_some()) {
+        return;
+    }
+    let paths: Vec<std::borrow::Cow<'_, str>> = links
+        .iter()
+        .map(|l| {
+            if l.classified.class == Class::Direct {
+                classify::path_query_at(&l.raw, &l.unwrapped, l.classified.judged)
+            } else {
+                std::borrow::Cow::Borrowed("")
+            }
+        })
+        .collect();
+    let facts: Vec<classify::unknown::LinkFacts<'_>> = links
+        .iter()
+        .zip(&paths)
+        .map(|(l, pq)| classify::unknown::LinkFacts {
+            host: l.classified.host.as_deref(),
+            path_query: pq,
+            url: &l.raw.url,
+            class: l.classified.class,
+            role: l.classified.role,
+            header: l.raw.kind == Kind::Header,
+            mailto: l.raw.url.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("mailto:")),
+            known_third_party: l.classified.third_party.is_some(),
+        })
+        .collect();
+    let from_domain = from.and_then(|a| a.rsplit_once('@')).map(|(_, d)| d.to_ascii_lowercase());
+    let flagged =
+        classify::unknown::unknown_trackers(&facts, from_domain.as_deref(), |h| opts.rules.allowed_host(h));
+    drop(facts);
+    drop(paths);
+    for i in flagged {
+        let c = &mut links[i].classified;
+        c.class = Class::UnknownTracker;
+        if links[i].unwrapped.hops.is_empty() && matches!(c.role, Role::Click | Role::Unsubscribe) {
+            c.destination = None;
+            c.destination_host = None;
+            c.destination_note = Some(UNKNOWN_TOKEN_NOTE.clone());
+        }
+    }
+}
+
+static UNKNOWN_TOKEN_NOTE: std::sync::LazyLock<std::sync::Arc<str>> = std::sync::LazyLock::new(|| {
+    std::sync::Arc::from("unknown tracker's token: destination not recoverable offline")
+});
+
 /// The HTML parts' decoded text, moved out of the parsed message (the audit is done with it).
 fn previews(parsed: &mut message::ParsedMessage) -> Vec<crate::report::Preview> {
     parsed
@@ -125,6 +176,7 @@ fn tracking_hosts(links: &[AuditedLink]) -> Vec<String> {
         let tracked = match c.class {
             Class::Expected | Class::EspCustom => c.shape.is_some_and(|s| s != Shape::Asset),
             Class::EspDefault => c.host_role == Some(HostRole::Tracking),
+            Class::UnknownTracker => true,
             Class::Direct => false,
         };
         if tracked && c.role != Role::Asset && l.raw.kind != Kind::Header {

@@ -10,6 +10,8 @@ pub mod catalog;
 pub mod domain;
 pub mod expect;
 pub mod sent_via;
+pub mod token;
+pub mod unknown;
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -20,7 +22,7 @@ use serde::Serialize;
 use crate::extract::{Kind, RawLink};
 use crate::unwrap::codec::{contains_ignore_case, starts_with_ignore_case};
 use crate::unwrap::{web, Unwrapped};
-pub use catalog::{Catalog, EspId, HostRole, Shape};
+pub use catalog::{Catalog, Category, EspId, HostRole, Shape};
 
 /// The class of a link, as the JSON `class` field names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -32,6 +34,9 @@ pub enum Class {
     EspDefault,
     /// Tracker-shaped (an ESP's URL shape) on a host that was not expected.
     EspCustom,
+    /// Looks like click or open tracking (tokens funnelled through one host, a pixel) on a host
+    /// that is neither expected nor in the catalog.
+    UnknownTracker,
     /// Anything else.
     Direct,
 }
@@ -43,6 +48,7 @@ impl Class {
             Class::Expected => "expected",
             Class::EspDefault => "esp-default",
             Class::EspCustom => "esp-custom",
+            Class::UnknownTracker => "unknown-tracker",
             Class::Direct => "direct",
         }
     }
@@ -81,6 +87,9 @@ pub struct Classified {
     pub class: Class,
     /// The ESP behind it, if known.
     pub esp: Option<EspId>,
+    /// A known third-party tracker (the catalog's ad-tech and analytics beacons that are no
+    /// sending platform) the link is on; the class stays `direct`.
+    pub third_party: Option<EspId>,
     /// What it does.
     pub role: Role,
     /// The link's kind, upgraded to `pixel` when an image turns out to be an open pixel.
@@ -197,6 +206,11 @@ fn judge_at<'a>(raw: &'a RawLink, u: &'a Unwrapped, index: usize) -> Judged<'a> 
     }
 }
 
+/// The `/path?query` of chain element `index` (the judged URL, for the unknown-tracker pass).
+pub fn path_query_at<'a>(raw: &'a RawLink, u: &'a Unwrapped, index: usize) -> Cow<'a, str> {
+    judge_at(raw, u, index).path_query
+}
+
 /// Classifies one link against the catalog and the expected hosts.
 pub fn classify(raw: &RawLink, unwrapped: &Unwrapped, expected: &[String], catalog: &Catalog) -> Classified {
     let judged_at = unwrapped.first_non_gateway;
@@ -220,8 +234,26 @@ pub fn classify(raw: &RawLink, unwrapped: &Unwrapped, expected: &[String], catal
     }
     let shape = if j.mailto || j.path_query.is_empty() { None } else { catalog.shape(&j.path_query) };
     let path = j.path_query.split('?').next().unwrap_or("");
-    let on_host = j.host.as_deref().and_then(|h| catalog.host(h, path));
+    let mut on_host = j.host.as_deref().and_then(|h| catalog.host(h, path));
     let expected_ix = j.host.as_deref().and_then(|h| expect::matches(expected, h));
+    // A known third-party tracker (ad-tech, data beacon) is named, but stays direct: it is
+    // nobody's sending platform.
+    let mut third_party = None;
+    let mut shape = shape;
+    if let Some((esp, _)) = on_host.filter(|(esp, _)| catalog.esps[*esp].category() == Category::Adtech) {
+        third_party = Some(esp);
+        on_host = None;
+        shape = None;
+    }
+    if let Some((esp, _)) = shape.filter(|(esp, _)| catalog.esps[*esp].category() == Category::Adtech) {
+        third_party = third_party.or(Some(esp));
+        shape = None;
+    }
+    // A vendor's own website: tracking only where the URL looks like it.
+    if let Some((esp, HostRole::Vendor)) = on_host {
+        let tracked = shape.is_some() || raw.pixel_hint || token::has_token(&j.path_query);
+        on_host = tracked.then_some((esp, HostRole::Tracking));
+    }
 
     let (class, esp) = if expected_ix.is_some() {
         (Class::Expected, shape.map(|s| s.0).or(on_host.map(|h| h.0)))
@@ -255,6 +287,7 @@ pub fn classify(raw: &RawLink, unwrapped: &Unwrapped, expected: &[String], catal
     Classified {
         class,
         esp,
+        third_party,
         role,
         kind,
         outer_host,
@@ -424,5 +457,100 @@ mod tests {
         let c = run("www.example.net/plain", Kind::Text, &[]);
         assert_eq!(c.host.as_deref(), Some("www.example.net"));
         assert!(!c.insecure);
+    }
+}
+
+/// The built-in catalog tests itself: every entry's examples classify as that entry, every
+/// entry has a category and a source, no two entries claim one host, and every pattern compiles.
+#[cfg(test)]
+mod catalog_data {
+    use super::*;
+    use crate::unwrap::unwrap;
+
+    fn classify_url(url: &str) -> Classified {
+        let raw = RawLink {
+            url: url.into(),
+            kind: Kind::Anchor,
+            part: "1".into(),
+            line: 1,
+            column: 1,
+            element: None,
+            attribute: Some("href".into()),
+            mso: false,
+            pixel_hint: false,
+            text: None,
+            source_line: None,
+        };
+        classify(&raw, &unwrap(url, 8), &[], Catalog::builtin())
+    }
+
+    #[test]
+    fn every_example_classifies_as_its_entry() {
+        let c = Catalog::builtin();
+        let mut wrong = Vec::new();
+        for (id, esp) in c.esps.iter().enumerate() {
+            assert!(!esp.entry.examples.is_empty(), "{} has no examples", esp.name());
+            for url in &esp.entry.examples {
+                let got = classify_url(url);
+                let ok = if esp.category() == Category::Adtech {
+                    got.class == Class::Direct && got.third_party == Some(id)
+                } else {
+                    matches!(got.class, Class::EspDefault | Class::EspCustom) && got.esp == Some(id)
+                };
+                if !ok {
+                    let named = got.esp.or(got.third_party).map(|e| c.esps[e].name());
+                    wrong.push(format!("{}: {url} → {} {named:?}", esp.name(), got.class.as_str()));
+                }
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "{} examples do not classify as their entry:\n{}",
+            wrong.len(),
+            wrong.join("\n")
+        );
+    }
+
+    #[test]
+    fn every_entry_has_a_category_and_a_source() {
+        for esp in &Catalog::builtin().esps {
+            assert!(esp.entry.category.is_some(), "{} has no category", esp.name());
+            assert!(!esp.entry.sources.is_empty(), "{} has no source", esp.name());
+            for s in &esp.entry.sources {
+                assert!(
+                    s.starts_with("https://")
+                        || s.starts_with("http://")
+                        || s.starts_with("list: ")
+                        || s.starts_with("observed: "),
+                    "{}: source {s:?} is not a URL, 'list: …' or 'observed: …'",
+                    esp.name()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn no_two_entries_claim_one_host_or_name() {
+        let mut hosts: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+        let mut names: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut clashes = Vec::new();
+        for esp in &Catalog::builtin().esps {
+            assert!(names.insert(esp.name().to_ascii_lowercase()), "{} is named twice", esp.name());
+            let e = &esp.entry;
+            for h in e.tracking_hosts.iter().chain(&e.content_hosts).chain(&e.vendor_hosts) {
+                let key = h.trim().to_ascii_lowercase();
+                if let Some(other) = hosts.insert(key.clone(), esp.name()) {
+                    if other != esp.name() {
+                        clashes.push(format!("{key}: {other} and {}", esp.name()));
+                    }
+                }
+            }
+        }
+        assert!(clashes.is_empty(), "hosts claimed twice:\n{}", clashes.join("\n"));
+    }
+
+    #[test]
+    fn every_pattern_compiles() {
+        Catalog::builtin().compile_all().unwrap();
     }
 }

@@ -29,7 +29,13 @@ use shapes::ShapeIndex;
 
 /// The catalog files shipped with linkaudit, in lookup order (a URL shape of an earlier file
 /// wins over a later one's).
-pub const BUILTIN: &[(&str, &str)] = &[("esps.toml", include_str!("../../../catalog/esps.toml"))];
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("esps.toml", include_str!("../../../catalog/esps.toml")),
+    ("marketing.toml", include_str!("../../../catalog/marketing.toml")),
+    ("sales.toml", include_str!("../../../catalog/sales.toml")),
+    ("platforms.toml", include_str!("../../../catalog/platforms.toml")),
+    ("adtech.toml", include_str!("../../../catalog/adtech.toml")),
+];
 
 static BUILTIN_CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
     let mut entries = Vec::new();
@@ -78,6 +84,9 @@ pub enum HostRole {
     Tracking,
     /// Images, hosted pages, unsubscribe pages.
     Content,
+    /// The vendor's own website (`vendor_hosts`): tracking only where the URL looks like it;
+    /// classification decides, and never reports this role.
+    Vendor,
 }
 
 /// What an ESP URL shape is.
@@ -169,7 +178,6 @@ pub struct Catalog {
     /// Every service, in file order.
     pub esps: Vec<Esp>,
     hosts: HostTable,
-    vendors: HashMap<String, EspId, BuildHasherDefault<Fnv>>,
     shapes: ShapeIndex,
     shape_meta: Vec<(EspId, Shape)>,
     evidence: EvidenceIndex,
@@ -227,7 +235,6 @@ impl Catalog {
     /// catalog is checked by its tests instead, and compiles lazily.
     fn from_entries(entries: Vec<EspEntry>, validate: bool) -> Result<Catalog, String> {
         let mut exact: HashMap<String, Vec<HostEntry>, BuildHasherDefault<Fnv>> = HashMap::default();
-        let mut vendors: HashMap<String, EspId, BuildHasherDefault<Fnv>> = HashMap::default();
         let mut content_patterns = Vec::new();
         let mut tracking_patterns = Vec::new();
         let mut shape_sources = Vec::new();
@@ -248,7 +255,12 @@ impl Catalog {
                 }
             }
             for h in &entry.vendor_hosts {
-                vendors.entry(h.trim().to_ascii_lowercase()).or_insert(id);
+                let h = h.trim().to_ascii_lowercase();
+                exact.entry(h).or_default().push(HostEntry {
+                    esp: id,
+                    role: HostRole::Vendor,
+                    path_prefix: None,
+                });
             }
             for p in &entry.content_patterns {
                 content_patterns.push((p.clone(), (id, HostRole::Content)));
@@ -286,7 +298,7 @@ impl Catalog {
         }
         // Entries with a path prefix are tried before the bare host.
         for list in exact.values_mut() {
-            list.sort_by_key(|e| e.path_prefix.is_none());
+            list.sort_by_key(|e| (e.path_prefix.is_none(), e.role == HostRole::Vendor));
         }
         content_patterns.extend(tracking_patterns);
         let hosts = HostTable::new(exact, content_patterns);
@@ -294,7 +306,6 @@ impl Catalog {
         let catalog = Catalog {
             esps,
             hosts,
-            vendors,
             shapes,
             shape_meta,
             evidence: evidence_index,
@@ -313,7 +324,9 @@ impl Catalog {
         self.evidence.compile_all()
     }
 
-    /// The ESP that owns `host` (lower-case, no trailing dot), and what for.
+    /// The ESP that owns `host` (lower-case, no trailing dot), and what for. The longest
+    /// matching suffix decides: `www.vendor.example` as a vendor host beats `vendor.example` as
+    /// a content host.
     pub fn host(&self, host: &str, path: &str) -> Option<(EspId, HostRole)> {
         // A message's links share a few hosts, and the host patterns (regexes) cost more than
         // the rest of a lookup: answers that do not depend on the path are remembered per thread
@@ -355,12 +368,20 @@ impl Catalog {
     fn host_rule<'a>(&'a self, host: &'a str, path: &str) -> (Option<HostRule<'a>>, bool) {
         let mut path_dependent = false;
         let mut suffix = host;
+        // A vendor's website is the weakest claim: a host pattern (a numbered tracking family
+        // on the vendor's domain) still beats it.
+        let mut vendor = None;
         loop {
             if let Some(list) = self.hosts.exact.get(suffix) {
                 path_dependent |= list.iter().any(|e| e.path_prefix.is_some());
                 let hit = list.iter().find(|e| e.path_prefix.as_deref().is_none_or(|p| path.starts_with(p)));
-                if let Some(e) = hit {
-                    return (Some(HostRule::Exact(e, suffix)), path_dependent);
+                match hit {
+                    Some(e) if e.role == HostRole::Vendor => {
+                        vendor = Some(HostRule::Exact(e, suffix));
+                        break;
+                    }
+                    Some(e) => return (Some(HostRule::Exact(e, suffix)), path_dependent),
+                    None => {}
                 }
             }
             match suffix.find('.') {
@@ -368,7 +389,7 @@ impl Catalog {
                 None => break,
             }
         }
-        (self.hosts.pattern(host).map(HostRule::Pattern), path_dependent)
+        (self.hosts.pattern(host).map(HostRule::Pattern).or(vendor), path_dependent)
     }
 
     /// [`Catalog::host`] with the rule that matched (for `linkaudit explain`).
@@ -384,17 +405,6 @@ impl Catalog {
                 HostMatch { esp, role, rule: p.to_string() }
             }
         })
-    }
-
-    /// The service whose own website domain `host` is on (`vendor_hosts`), if any.
-    pub fn vendor<'h>(&self, host: &'h str) -> Option<(EspId, &'h str)> {
-        let mut suffix = host;
-        loop {
-            if let Some(&esp) = self.vendors.get(suffix) {
-                return Some((esp, suffix));
-            }
-            suffix = &suffix[suffix.find('.')? + 1..];
-        }
     }
 
     /// The ESP URL shape `path_query` (`/path?query`) has, if any (first in catalog order).
@@ -534,11 +544,9 @@ mod tests {
     #[case("abcdefgh12345678.click.mailersend.net", "MailerSend")]
     #[case("xmjhp.mjt.lu", "Mailjet")]
     #[case("16o2l.trk.elasticemail.com", "Elastic Email")]
-    #[case("api.elasticemail.com", "Elastic Email")]
     #[case("etrck.com", "Elastic Email")]
     #[case("x-y.maillist-manage.com", "Zoho Campaigns")]
     #[case("x-y.maillist-manage.in", "Zoho Campaigns")]
-    #[case("app.getresponse.com", "GetResponse")]
     #[case("clicks.aweber.com", "AWeber")]
     #[case("openrate.aweber.com", "AWeber")]
     #[case("t.dripemail2.com", "Drip")]
@@ -575,6 +583,9 @@ mod tests {
         assert_eq!(name("mailchimp.com", "/features"), None);
         assert_eq!(name("app.hive.co", "/email/elt/x"), Some("Hive"));
         assert_eq!(name("app.hive.co", "/pricing"), None);
+        // The vendor's app and API hosts: only their tracking paths.
+        assert_eq!(name("app.getresponse.com", "/click.html"), Some("GetResponse"));
+        assert_eq!(name("api.elasticemail.com", "/tracking/click"), Some("Elastic Email"));
     }
 
     #[rstest]

@@ -18,12 +18,22 @@ pub enum Category {
     Platform,
     /// Email analytics and content pixels that senders embed (Litmus, Movable Ink, …).
     Analytics,
+    /// Ad, affiliate and data trackers that ride along in mail (newsletter ad networks, ad
+    /// servers, data-management beacons): known, named, but nobody's sending platform — their
+    /// links stay `direct`.
+    Adtech,
 }
 
 impl Category {
     /// Every category, in display order.
-    pub const ALL: [Category; 5] =
-        [Category::Esp, Category::Transactional, Category::Sales, Category::Platform, Category::Analytics];
+    pub const ALL: [Category; 6] = [
+        Category::Esp,
+        Category::Transactional,
+        Category::Sales,
+        Category::Platform,
+        Category::Analytics,
+        Category::Adtech,
+    ];
 
     /// The name as written in the catalog.
     pub fn as_str(self) -> &'static str {
@@ -33,6 +43,7 @@ impl Category {
             Category::Sales => "sales",
             Category::Platform => "platform",
             Category::Analytics => "analytics",
+            Category::Adtech => "adtech",
         }
     }
 }

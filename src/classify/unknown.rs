@@ -1,0 +1,386 @@
+//! Classify: trackers the catalog does not know (`unknown-tracker`). A host that is neither
+//! expected, nor in the catalog, nor a well-known site is a tracker when the message's own
+//! links say so:
+//!
+//! - **a funnel**: two or more different tracker-shaped click or unsubscribe URLs go through it
+//!   (an opaque token, and nothing readable around it: [`super::token::tracker_shaped`]), and it
+//!   is either named like a tracking host (`click.`, `links.`, `t.` …), or — when it is not on
+//!   the sender's own domain — carries half the message's links or an open pixel as well;
+//! - **a lone tracked link** on a host named like a tracking host, with an open pixel there
+//!   whose token differs from the link's (a hand-made beacon reuses one id for both);
+//! - a host of the same organisation as one of those, with a pixel or a tracker-shaped link.
+//!
+//! One link with a token is never enough: a password-reset link, a document on a file host or
+//! an order page looks like that too. Every link on a flagged host is an unknown tracker.
+
+use std::collections::HashMap;
+
+use super::domain::registrable;
+use super::token::{is_token, tracker_shaped};
+use super::{Class, Role};
+
+/// First labels of hosts that exist for tracking (`click.example.com`, `t.example.com`).
+const TRACKING_LABELS: [&str; 47] = [
+    "click",
+    "clicks",
+    "clk",
+    "track",
+    "tracking",
+    "trk",
+    "trck",
+    "tr",
+    "links",
+    "link",
+    "lnk",
+    "ln",
+    "l",
+    "t",
+    "e",
+    "em",
+    "email",
+    "emails",
+    "mail",
+    "mailer",
+    "mailing",
+    "r",
+    "go",
+    "url",
+    "u",
+    "ct",
+    "c",
+    "o",
+    "open",
+    "px",
+    "pixel",
+    "news",
+    "newsletter",
+    "nl",
+    "m",
+    "mkt",
+    "marketing",
+    "engage",
+    "comms",
+    "ecomm",
+    "click2",
+    "e2",
+    "t2",
+    "trk2",
+    "elink",
+    "redirect",
+    "rd",
+];
+
+/// Organisations whose hosts are never an unknown tracker: big content, social and software
+/// sites, link shorteners and CDNs that newsletters link to all the time. Their links may carry
+/// IDs and tokens, and they are not anyone's email tracking.
+const WELL_KNOWN: [&str; 74] = [
+    "google.com",
+    "youtube.com",
+    "youtu.be",
+    "goo.gl",
+    "g.co",
+    "googleusercontent.com",
+    "gstatic.com",
+    "googleapis.com",
+    "facebook.com",
+    "fb.me",
+    "fb.com",
+    "instagram.com",
+    "whatsapp.com",
+    "twitter.com",
+    "x.com",
+    "t.co",
+    "linkedin.com",
+    "lnkd.in",
+    "apple.com",
+    "microsoft.com",
+    "office.com",
+    "live.com",
+    "outlook.com",
+    "sharepoint.com",
+    "aka.ms",
+    "amazon.com",
+    "amzn.to",
+    "a.co",
+    "amazonaws.com",
+    "cloudfront.net",
+    "wikipedia.org",
+    "github.com",
+    "gitlab.com",
+    "notion.so",
+    "notion.site",
+    "medium.com",
+    "substack.com",
+    "dropbox.com",
+    "box.com",
+    "zoom.us",
+    "spotify.com",
+    "spoti.fi",
+    "tiktok.com",
+    "pinterest.com",
+    "pin.it",
+    "reddit.com",
+    "redd.it",
+    "vimeo.com",
+    "telegram.org",
+    "t.me",
+    "discord.com",
+    "discord.gg",
+    "bit.ly",
+    "tinyurl.com",
+    "ow.ly",
+    "buff.ly",
+    "rebrand.ly",
+    "cutt.ly",
+    "is.gd",
+    "shorturl.at",
+    "rb.gy",
+    "urly.fi",
+    "evt.to",
+    "paypal.com",
+    "stripe.com",
+    "calendly.com",
+    "typeform.com",
+    "eventbrite.com",
+    "yahoo.com",
+    "bing.com",
+    "imgur.com",
+    "gravatar.com",
+    "wordpress.com",
+    "kernel.org",
+];
+
+/// What the pass reads of one link.
+pub struct LinkFacts<'a> {
+    /// The judged host (lower-case).
+    pub host: Option<&'a str>,
+    /// The judged URL's `/path?query`.
+    pub path_query: &'a str,
+    /// The raw URL (distinct URLs are told apart by it).
+    pub url: &'a str,
+    /// Its class so far.
+    pub class: Class,
+    /// Its role.
+    pub role: Role,
+    /// From a header (`List-Unsubscribe`) rather than the body.
+    pub header: bool,
+    /// A `mailto:` link.
+    pub mailto: bool,
+    /// A known third-party tracker (ad-tech) of the catalog.
+    pub known_third_party: bool,
+}
+
+#[derive(Default)]
+struct HostStats<'a> {
+    clicks: Vec<&'a str>,
+    shaped: Vec<&'a str>,
+    pixels: Vec<&'a str>,
+}
+
+fn well_known(host: &str) -> bool {
+    let org = registrable(host).unwrap_or(host);
+    WELL_KNOWN.contains(&org) || WELL_KNOWN.contains(&host)
+}
+
+fn tracking_label(host: &str) -> bool {
+    let first = host.split('.').next().unwrap_or("");
+    TRACKING_LABELS.contains(&first)
+}
+
+/// The tokens of a URL's path, to tell a pixel's id from a link's.
+fn tokens(path_query: &str) -> Vec<&str> {
+    let path = path_query.split_once('?').map_or(path_query, |(p, _)| p);
+    let mut out: Vec<&str> = path
+        .split('/')
+        .filter(|s| is_token(s, false))
+        .map(|s| s.rsplit_once('.').filter(|(_, e)| e.len() <= 4).map_or(s, |(t, _)| t))
+        .collect();
+    out.extend(
+        path_query
+            .split_once('?')
+            .map_or("", |(_, q)| q)
+            .split('&')
+            .filter_map(|p| p.split_once('='))
+            .map(|(_, v)| v),
+    );
+    out
+}
+
+/// Indexes of the links that are unknown trackers. `from_domain`: the From address's domain;
+/// `allowed`: hosts the user says are fine (never flagged).
+pub fn unknown_trackers(
+    links: &[LinkFacts<'_>],
+    from_domain: Option<&str>,
+    allowed: impl Fn(&str) -> bool,
+) -> Vec<usize> {
+    let from_org = from_domain.map(|d| registrable(d).unwrap_or(d));
+    // Hosts the catalog knows in this message (some link on them is classified).
+    let known: Vec<&str> =
+        links.iter().filter(|l| l.class != Class::Direct).filter_map(|l| l.host).collect::<Vec<_>>();
+    let mut all_clicks: Vec<&str> = Vec::new();
+    let mut stats: HashMap<&str, HostStats<'_>> = HashMap::new();
+    for l in links {
+        let clicky = matches!(l.role, Role::Click | Role::Unsubscribe);
+        if l.header || l.mailto {
+            continue;
+        }
+        if clicky && !all_clicks.contains(&l.url) {
+            all_clicks.push(l.url);
+        }
+        let Some(host) = l.host else { continue };
+        if l.class != Class::Direct || l.known_third_party || known.contains(&host) {
+            continue;
+        }
+        let s = stats.entry(host).or_default();
+        if clicky {
+            if !s.clicks.contains(&l.url) {
+                s.clicks.push(l.url);
+                if tracker_shaped(l.path_query) {
+                    s.shaped.push(l.path_query);
+                }
+            }
+        } else if l.role == Role::Open {
+            s.pixels.push(l.path_query);
+        }
+    }
+    let mut flagged: Vec<&str> = Vec::new();
+    for (&host, s) in &stats {
+        if well_known(host) || allowed(host) {
+            continue;
+        }
+        let label = tracking_label(host);
+        let own = from_org.is_some_and(|o| registrable(host).unwrap_or(host) == o);
+        let share = s.clicks.len() * 2 >= all_clicks.len().max(1);
+        let funnel = s.shaped.len() >= 2 && (label || (!own && (share || !s.pixels.is_empty())));
+        let lone = s.shaped.len() == 1 && label && {
+            let link_tokens = tokens(s.shaped[0]);
+            s.pixels.iter().any(|p| {
+                let t = tokens(p);
+                !t.is_empty() && t.iter().all(|x| !link_tokens.contains(x))
+            })
+        };
+        if funnel || lone {
+            flagged.push(host);
+        }
+    }
+    // Sibling hosts of a flagged organisation that show tracking of their own.
+    let orgs: Vec<&str> = flagged.iter().map(|h| registrable(h).unwrap_or(h)).collect();
+    for (&host, s) in &stats {
+        if flagged.contains(&host) || well_known(host) || allowed(host) {
+            continue;
+        }
+        let org = registrable(host).unwrap_or(host);
+        if orgs.contains(&org) && (!s.pixels.is_empty() || !s.shaped.is_empty()) {
+            flagged.push(host);
+        }
+    }
+    links
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.class == Class::Direct
+                && !l.mailto
+                && !l.known_third_party
+                && l.host.is_some_and(|h| flagged.contains(&h))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link<'a>(url: &'a str, role: Role) -> LinkFacts<'a> {
+        let rest = url.split_once("://").map_or(url, |(_, r)| r);
+        let (host, pq) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        LinkFacts {
+            host: Some(host),
+            path_query: pq,
+            url,
+            class: Class::Direct,
+            role,
+            header: false,
+            mailto: false,
+            known_third_party: false,
+        }
+    }
+
+    fn flagged(links: &[LinkFacts<'_>], from: &str) -> Vec<String> {
+        let mut hosts: Vec<String> = unknown_trackers(links, Some(from), |_| false)
+            .into_iter()
+            .filter_map(|i| links[i].host.map(str::to_string))
+            .collect();
+        hosts.dedup();
+        hosts
+    }
+
+    #[test]
+    fn a_funnel_of_tokens_on_a_foreign_host_is_a_tracker() {
+        let links = [
+            link("https://x1.mailer.test/c/AbC123xYz789DeF", Role::Click),
+            link("https://x1.mailer.test/c/ZyX987wVu654TsR", Role::Click),
+            link("https://shop.example.com/sale", Role::Click),
+            link("https://x1.mailer.test/o/QwE456rTy123UiO.gif", Role::Open),
+        ];
+        assert_eq!(flagged(&links, "example.com"), ["x1.mailer.test"]);
+    }
+
+    #[test]
+    fn own_site_links_with_ids_stay_direct() {
+        let links = [
+            link("https://www.example.com/p/AbC123xYz789DeF", Role::Click),
+            link("https://www.example.com/p/ZyX987wVu654TsR", Role::Click),
+            link("https://www.example.com/p/QwE456rTy123UiO", Role::Click),
+        ];
+        assert!(flagged(&links, "example.com").is_empty());
+    }
+
+    #[test]
+    fn a_branded_tracking_host_of_the_sender_is_a_tracker() {
+        let links = [
+            link("https://click.example.com/ls/AbC123xYz789DeF", Role::Click),
+            link("https://click.example.com/ls/ZyX987wVu654TsR", Role::Click),
+        ];
+        assert_eq!(flagged(&links, "example.com"), ["click.example.com"]);
+    }
+
+    #[test]
+    fn one_url_repeated_is_not_a_funnel() {
+        let links = [
+            link("https://beacon.test/726f647269676f2d662d7040686f746d", Role::Click),
+            link("https://beacon.test/726f647269676f2d662d7040686f746d", Role::Click),
+            link("https://beacon.test/726f647269676f2d662d7040686f746d.gif", Role::Open),
+        ];
+        assert!(flagged(&links, "example.com").is_empty());
+    }
+
+    #[test]
+    fn readable_paths_and_well_known_sites_stay_direct() {
+        let links = [
+            link("https://blog.example.org/how-to-write-a-subject-line", Role::Click),
+            link("https://blog.example.org/our-summer-sale-2024", Role::Click),
+            link("https://www.youtube.com/watch?v=dQw4w9WgXcQ", Role::Click),
+            link(
+                "https://docs.google.com/document/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789/edit",
+                Role::Click,
+            ),
+            link(
+                "https://docs.google.com/document/d/1ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210/edit",
+                Role::Click,
+            ),
+        ];
+        assert!(flagged(&links, "example.com").is_empty());
+    }
+
+    #[test]
+    fn a_lone_link_needs_a_tracking_name_and_a_pixel_of_its_own() {
+        let lone = [
+            link("https://t.mailer.test/c/AbC123xYz789DeF", Role::Click),
+            link("https://t.mailer.test/o/QwE456rTy123UiO.gif", Role::Open),
+        ];
+        assert_eq!(flagged(&lone, "example.com"), ["t.mailer.test"]);
+        let no_pixel = [link("https://t.mailer.test/c/AbC123xYz789DeF", Role::Click)];
+        assert!(flagged(&no_pixel, "example.com").is_empty());
+    }
+}
