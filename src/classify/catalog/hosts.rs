@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
-use regex::{RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
 
 use super::{EspId, Fnv, HostRole};
 
@@ -18,80 +18,106 @@ pub(super) struct HostEntry {
     pub(super) path_prefix: Option<String>,
 }
 
-/// A lazily compiled group of host patterns.
+/// A host pattern, compiled the first time a host contains its required literal.
 #[derive(Debug)]
-struct Group {
-    /// Indexes into [`HostTable::patterns`], ascending.
-    members: Vec<usize>,
-    compiled: OnceLock<Option<RegexSet>>,
-}
-
-impl Group {
-    fn new(members: Vec<usize>) -> Group {
-        Group { members, compiled: OnceLock::new() }
-    }
+struct Pattern {
+    source: String,
+    owner: (EspId, HostRole),
+    /// Text every match contains (lower-case), when the pattern's text shows one: a host
+    /// without it is not even compiled for.
+    literal: Option<String>,
+    compiled: OnceLock<Option<Regex>>,
 }
 
 /// Exact hosts and host patterns.
 #[derive(Debug)]
 pub(super) struct HostTable {
     pub(super) exact: HashMap<String, Vec<HostEntry>, BuildHasherDefault<Fnv>>,
-    /// Patterns in lookup order (content before tracking, catalog order within each), with
-    /// whose they are.
-    patterns: Vec<(String, (EspId, HostRole))>,
-    by_suffix: HashMap<String, Group, BuildHasherDefault<Fnv>>,
-    everywhere: Group,
+    /// Patterns in lookup order (content before tracking, catalog order within each).
+    patterns: Vec<Pattern>,
 }
 
 /// A host regex, case-insensitive; ASCII classes when the pattern allows them (host names are
 /// ASCII, and Unicode classes cost most of a pattern's compile time).
-fn set(sources: &[&str]) -> Option<RegexSet> {
-    RegexSetBuilder::new(sources)
+fn regex(source: &str) -> Option<Regex> {
+    RegexBuilder::new(source)
         .case_insensitive(true)
         .unicode(false)
         .build()
-        .or_else(|_| RegexSetBuilder::new(sources).case_insensitive(true).build())
+        .or_else(|_| RegexBuilder::new(source).case_insensitive(true).build())
         .ok()
 }
 
-/// The whole labels of the literal domain a `…$`-anchored host pattern ends in
-/// (`^us\d+\.mailchimp\.com$` → `mailchimp.com`), read from the text without a parser.
-fn literal_suffix(pattern: &str) -> Option<String> {
-    if pattern.contains('|') {
-        return None;
-    }
-    let body = pattern.strip_suffix('$')?;
-    if body.ends_with('\\') {
-        return None;
-    }
-    let bytes = body.as_bytes();
-    let mut i = bytes.len();
-    let mut rev = Vec::new();
-    while i > 0 {
-        let b = bytes[i - 1];
-        if i >= 2 && bytes[i - 2] == b'\\' && b == b'.' {
-            rev.push(b'.');
-            i -= 2;
-        } else if b.is_ascii_alphanumeric() || b == b'-' {
-            if i >= 2 && bytes[i - 2] == b'\\' {
-                return None; // \d, \w …: a class, not a letter
-            }
-            rev.push(b.to_ascii_lowercase());
-            i -= 1;
-        } else {
-            break;
+/// The longest literal run (3+ characters) outside groups and classes that every match of a
+/// host pattern must contain (`^(.+\.)?mkt\d+\.com$` → `mkt`), read from the text without a
+/// parser. `None` when the text has an alternation outside groups or no such run.
+fn required_literal(pattern: &str) -> Option<String> {
+    let bytes = pattern.as_bytes();
+    let mut depth = 0usize;
+    let mut in_class = false;
+    let mut runs: Vec<String> = Vec::new();
+    let mut run = String::new();
+    let mut i = 0;
+    let close = |run: &mut String, runs: &mut Vec<String>, quantified: bool| {
+        if quantified {
+            run.pop();
         }
+        if run.len() >= 3 {
+            runs.push(run.clone());
+        }
+        run.clear();
+    };
+    while i < bytes.len() {
+        let b = bytes[i];
+        let quantified = |j: usize| bytes.get(j).is_some_and(|c| matches!(c, b'?' | b'*' | b'{'));
+        if in_class {
+            if b == b'\\' {
+                i += 1;
+            } else if b == b']' {
+                in_class = false;
+            }
+            i += 1;
+            continue;
+        }
+        match b {
+            b'\\' => {
+                let next = bytes.get(i + 1).copied();
+                if depth == 0 && matches!(next, Some(b'.' | b'-')) {
+                    run.push(char::from(next.unwrap_or(b'.')));
+                    if quantified(i + 2) {
+                        close(&mut run, &mut runs, true);
+                    }
+                } else {
+                    close(&mut run, &mut runs, false);
+                }
+                i += 2;
+                continue;
+            }
+            b'[' => {
+                close(&mut run, &mut runs, false);
+                in_class = true;
+            }
+            b'(' => {
+                close(&mut run, &mut runs, false);
+                depth += 1;
+            }
+            b')' => depth = depth.saturating_sub(1),
+            b'|' if depth == 0 => return None,
+            c if depth == 0 && (c.is_ascii_alphanumeric() || c == b'-') => {
+                run.push(char::from(c.to_ascii_lowercase()));
+                if quantified(i + 1) {
+                    close(&mut run, &mut runs, true);
+                }
+            }
+            _ => close(&mut run, &mut runs, false),
+        }
+        i += 1;
     }
-    if rev.is_empty() {
-        return None;
-    }
-    rev.reverse();
-    let literal = String::from_utf8(rev).ok()?;
-    // The character before the literal may repeat or drop (`x+`, `x?`): only labels that start
-    // after a dot inside the literal are fixed.
-    let whole = i == 0 || (i == 1 && bytes[0] == b'^');
-    let labels = if whole { literal.as_str() } else { &literal[literal.find('.')? + 1..] };
-    (!labels.is_empty() && !labels.starts_with('.')).then(|| labels.to_string())
+    close(&mut run, &mut runs, false);
+    // The most selective run: a bare top-level domain (`.com`) is in most hosts.
+    let tld =
+        |r: &String| r.starts_with('.') && r.len() <= 5 && r[1..].bytes().all(|b| b.is_ascii_alphabetic());
+    runs.into_iter().max_by_key(|r| (!tld(r), r.len()))
 }
 
 impl HostTable {
@@ -99,72 +125,36 @@ impl HostTable {
         exact: HashMap<String, Vec<HostEntry>, BuildHasherDefault<Fnv>>,
         patterns: Vec<(String, (EspId, HostRole))>,
     ) -> HostTable {
-        let mut by_suffix: HashMap<String, Vec<usize>, BuildHasherDefault<Fnv>> = HashMap::default();
-        let mut everywhere = Vec::new();
-        for (i, (p, _)) in patterns.iter().enumerate() {
-            match literal_suffix(p) {
-                Some(s) => by_suffix.entry(s).or_default().push(i),
-                None => everywhere.push(i),
-            }
-        }
-        HostTable {
-            exact,
-            patterns,
-            by_suffix: by_suffix.into_iter().map(|(k, v)| (k, Group::new(v))).collect(),
-            everywhere: Group::new(everywhere),
-        }
-    }
-
-    fn search(&self, group: &Group, host: &str) -> Option<usize> {
-        if group.members.is_empty() {
-            return None;
-        }
-        let set = group.compiled.get_or_init(|| {
-            let sources: Vec<&str> = group.members.iter().map(|&i| self.patterns[i].0.as_str()).collect();
-            set(&sources)
-        });
-        let set = set.as_ref()?;
-        // Most hosts match no pattern: a plain yes/no search first (no allocation).
-        if !set.is_match(host) {
-            return None;
-        }
-        set.matches(host).iter().next().map(|local| group.members[local])
+        let patterns = patterns
+            .into_iter()
+            .map(|(source, owner)| Pattern {
+                literal: required_literal(&source),
+                source,
+                owner,
+                compiled: OnceLock::new(),
+            })
+            .collect();
+        HostTable { exact, patterns }
     }
 
     /// The first host pattern (in lookup order) that matches `host`: its index.
     pub(super) fn pattern(&self, host: &str) -> Option<usize> {
-        let mut best = self.search(&self.everywhere, host);
-        let mut suffix = host;
-        loop {
-            if let Some(g) = self.by_suffix.get(suffix) {
-                if let Some(i) = self.search(g, host) {
-                    best = Some(best.map_or(i, |b| b.min(i)));
-                }
-            }
-            match suffix.find('.') {
-                Some(i) => suffix = &suffix[i + 1..],
-                None => break,
-            }
-        }
-        best
+        self.patterns.iter().position(|p| {
+            p.literal.as_deref().is_none_or(|l| host.contains(l))
+                && p.compiled.get_or_init(|| regex(&p.source)).as_ref().is_some_and(|re| re.is_match(host))
+        })
     }
 
     /// Host pattern `i`, and whose it is.
     pub(super) fn pattern_at(&self, i: usize) -> (&str, (EspId, HostRole)) {
-        (&self.patterns[i].0, self.patterns[i].1)
+        (&self.patterns[i].source, self.patterns[i].owner)
     }
 
-    /// Compiles every group now; the first pattern that does not compile.
+    /// Compiles every pattern now; the first that does not compile.
     pub(super) fn compile_all(&self) -> Result<(), String> {
-        for g in self.by_suffix.values().chain(std::iter::once(&self.everywhere)) {
-            if g.members.is_empty() {
-                continue;
-            }
-            self.search(g, "");
-            if g.compiled.get().is_some_and(Option::is_none) {
-                let bad =
-                    g.members.iter().map(|&i| &self.patterns[i].0).find(|p| set(&[p.as_str()]).is_none());
-                return Err(format!("host pattern {bad:?} does not compile"));
+        for p in &self.patterns {
+            if p.compiled.get_or_init(|| regex(&p.source)).is_none() {
+                return Err(format!("host pattern {:?} does not compile", p.source));
             }
         }
         Ok(())
@@ -177,16 +167,33 @@ mod tests {
     use rstest::rstest;
 
     #[rstest]
-    #[case(r"^us\d+\.mailchimp\.com$", Some("mailchimp.com"))]
-    #[case(r"^(.+\.)?mkt\d+\.com$", Some("com"))]
-    #[case(r"^[a-z]*mailchimp\.com$", Some("com"))]
-    #[case(r"^i\d+\.cmail\d+\.com$", Some("com"))]
-    #[case(r"^x\.example\.test$", Some("x.example.test"))]
-    #[case(r"^x\.example\.test", None)]
+    #[case(r"^us\d+\.mailchimp\.com$", Some(".mailchimp.com"))]
+    #[case(r"^(.+\.)?mkt\d+\.com$", Some("mkt"))]
+    #[case(r"^(.+\.)?sendib[tmw][a-z0-9]{0,2}\.com$", Some("sendib"))]
+    #[case(r"^(.+\.)?emlnk\d?\.com$", Some("emlnk"))]
+    #[case(r"^links(-\d+)?\.govdelivery\.com$", Some(".govdelivery.com"))]
+    #[case(r"^t\.(a|b)\d*\.(com|net)$", None)]
     #[case(r"^a\.test$|^b\.test$", None)]
-    #[case(r"^a\.te\d$", None)]
-    #[case(r"^a\.tes?$", None)]
-    fn suffixes(#[case] pattern: &str, #[case] want: Option<&str>) {
-        assert_eq!(literal_suffix(pattern).as_deref(), want, "{pattern}");
+    #[case(r"^abcd?\.test$", Some("abc"))]
+    #[case(r"^[a-z]{2}\d+-api\.connectif\.cloud$", Some("-api.connectif.cloud"))]
+    fn literals(#[case] pattern: &str, #[case] want: Option<&str>) {
+        assert_eq!(required_literal(pattern).as_deref(), want, "{pattern}");
+    }
+
+    #[test]
+    fn the_first_pattern_in_order_wins_and_others_are_not_compiled() {
+        let t = HostTable::new(
+            HashMap::default(),
+            vec![
+                (r"^x\d+\.numbered\.test$".into(), (0, HostRole::Content)),
+                (r"^(.+\.)?numbered\.test$".into(), (1, HostRole::Tracking)),
+                (r"^(.+\.)?other\.test$".into(), (2, HostRole::Tracking)),
+            ],
+        );
+        assert_eq!(t.pattern("x1.numbered.test"), Some(0));
+        assert_eq!(t.pattern("y.numbered.test"), Some(1));
+        assert_eq!(t.pattern("example.com"), None);
+        assert!(t.patterns[2].compiled.get().is_none());
+        t.compile_all().unwrap();
     }
 }

@@ -27,23 +27,16 @@ use schema::CatalogFile;
 pub use schema::{Category, EspEntry, EvidenceEntry};
 use shapes::ShapeIndex;
 
-/// The catalog files shipped with linkaudit, in lookup order (a URL shape of an earlier file
-/// wins over a later one's).
-pub const BUILTIN: &[(&str, &str)] = &[
-    ("esps.toml", include_str!("../../../catalog/esps.toml")),
-    ("marketing.toml", include_str!("../../../catalog/marketing.toml")),
-    ("sales.toml", include_str!("../../../catalog/sales.toml")),
-    ("platforms.toml", include_str!("../../../catalog/platforms.toml")),
-    ("adtech.toml", include_str!("../../../catalog/adtech.toml")),
-];
+// `FILES`: the catalog files shipped with linkaudit, in lookup order (a URL shape of an earlier
+// file wins over a later one's), as written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
+
+/// The built-in catalog in the compact form build.rs writes (see [`schema::compact`]).
+const BUILTIN_COMPACT: &str = include_str!(concat!(env!("OUT_DIR"), "/catalog.compact"));
 
 static BUILTIN_CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
-    let mut entries = Vec::new();
-    for (file, text) in BUILTIN {
-        let parsed: CatalogFile =
-            toml::from_str(text).unwrap_or_else(|e| panic!("the built-in catalog file {file} is valid: {e}"));
-        entries.extend(parsed.esp);
-    }
+    let entries =
+        schema::compact::read(BUILTIN_COMPACT).expect("the built-in catalog's compact form is valid");
     Catalog::from_entries(entries, false).expect("the built-in catalog is valid")
 });
 
@@ -197,14 +190,6 @@ thread_local! {
     static PATTERN_MEMO: RefCell<Vec<MemoSlot>> = RefCell::new(vec![(0, String::new(), None); MEMO_SLOTS]);
 }
 
-/// A self-hosted product's shape `^/x…` also matches under any sub-folder: `^(?:/[^/?]*)*?/x…`.
-fn sub_folder(pattern: &str) -> String {
-    match pattern.strip_prefix("^/") {
-        Some(rest) => format!("^(?:/[^/?#]*)*?/{rest}"),
-        None => pattern.to_string(),
-    }
-}
-
 impl Catalog {
     /// The built-in catalog.
     pub fn builtin() -> &'static Catalog {
@@ -276,7 +261,7 @@ impl Catalog {
                 (&entry.click, Shape::Click),
             ] {
                 for p in list {
-                    shape_sources.push(if entry.self_hosted { sub_folder(p) } else { p.clone() });
+                    shape_sources.push((p.clone(), entry.self_hosted));
                     shape_meta.push((id, shape));
                 }
             }
@@ -439,6 +424,34 @@ impl Catalog {
 mod tests {
     use super::*;
     use rstest::rstest;
+
+    #[test]
+    fn the_compact_form_reads_back_what_the_toml_says() {
+        let mut from_toml = Vec::new();
+        for (_, text) in FILES {
+            let file: CatalogFile = toml::from_str(text).unwrap();
+            from_toml.extend(file.esp);
+        }
+        let from_compact = schema::compact::read(BUILTIN_COMPACT).unwrap();
+        let json = |e: &[EspEntry]| serde_json::to_string(e).unwrap();
+        assert_eq!(json(&from_compact), json(&from_toml));
+        let odd = EspEntry {
+            name: "Tab\there\nand \\ back".into(),
+            activate: Some("a\tb".into()),
+            evidence: vec![EvidenceEntry { header: "X-A".into(), pattern: Some("x\ty".into()) }],
+            ..EspEntry::default()
+        };
+        let round = schema::compact::read(&schema::compact::write(std::slice::from_ref(&odd))).unwrap();
+        assert_eq!(json(&round), json(std::slice::from_ref(&odd)));
+        let off = EspEntry {
+            name: "Off".into(),
+            cname_confirmed: false,
+            custom_domain: false,
+            ..EspEntry::default()
+        };
+        let round = schema::compact::read(&schema::compact::write(std::slice::from_ref(&off))).unwrap();
+        assert_eq!(json(&round), json(&[off]));
+    }
 
     #[test]
     fn the_builtin_catalog_compiles() {

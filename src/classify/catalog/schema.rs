@@ -49,7 +49,7 @@ impl Category {
 }
 
 /// One service as written in a catalog file.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EspEntry {
     /// Display name (the JSON `esp` field).
@@ -125,6 +125,37 @@ fn yes() -> bool {
     true
 }
 
+impl Default for EspEntry {
+    /// An entry with only defaults: as an empty `[[esp]]` table reads (a custom domain,
+    /// confirmed CNAME targets).
+    fn default() -> EspEntry {
+        EspEntry {
+            name: String::new(),
+            category: None,
+            aliases: Vec::new(),
+            sources: Vec::new(),
+            examples: Vec::new(),
+            tracking_hosts: Vec::new(),
+            content_hosts: Vec::new(),
+            vendor_hosts: Vec::new(),
+            tracking_patterns: Vec::new(),
+            content_patterns: Vec::new(),
+            click: Vec::new(),
+            open: Vec::new(),
+            unsubscribe: Vec::new(),
+            asset: Vec::new(),
+            self_hosted: false,
+            cname: None,
+            cname_targets: Vec::new(),
+            cname_confirmed: true,
+            activate: None,
+            https: None,
+            custom_domain: true,
+            evidence: Vec::new(),
+        }
+    }
+}
+
 fn is_true(b: &bool) -> bool {
     *b
 }
@@ -187,4 +218,170 @@ pub struct EvidenceEntry {
 pub(crate) struct CatalogFile {
     #[serde(default)]
     pub(crate) esp: Vec<EspEntry>,
+}
+
+/// The compact form of the built-in catalog that `build.rs` writes from `catalog/*.toml`: one
+/// `key<TAB>value` line per value, `@` before each entry, `\` escapes for tab, newline and
+/// backslash. Reading it costs a fraction of parsing the TOML, so start-up stays flat as the
+/// catalog grows; the TOML stays the source, checked at build time.
+pub mod compact {
+    use super::{Category, EspEntry, EvidenceEntry};
+
+    fn escape(s: &str, out: &mut String) {
+        for c in s.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\t' => out.push_str("\\t"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                c => out.push(c),
+            }
+        }
+    }
+
+    fn unescape(s: &str) -> std::borrow::Cow<'_, str> {
+        if !s.contains('\\') {
+            return std::borrow::Cow::Borrowed(s);
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut chars = s.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some('t') => out.push('\t'),
+                    Some('n') => out.push('\n'),
+                    Some('r') => out.push('\r'),
+                    Some(other) => out.push(other),
+                    None => out.push('\\'),
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        std::borrow::Cow::Owned(out)
+    }
+
+    fn line(out: &mut String, key: &str, value: &str) {
+        out.push_str(key);
+        out.push('\t');
+        escape(value, out);
+        out.push('\n');
+    }
+
+    /// Writes `entries` in the compact form.
+    pub fn write(entries: &[EspEntry]) -> String {
+        let mut out = String::new();
+        for e in entries {
+            out.push_str("@\n");
+            line(&mut out, "name", &e.name);
+            if let Some(c) = e.category {
+                line(&mut out, "category", c.as_str());
+            }
+            for (key, list) in [
+                ("aliases", &e.aliases),
+                ("sources", &e.sources),
+                ("examples", &e.examples),
+                ("tracking_hosts", &e.tracking_hosts),
+                ("content_hosts", &e.content_hosts),
+                ("vendor_hosts", &e.vendor_hosts),
+                ("tracking_patterns", &e.tracking_patterns),
+                ("content_patterns", &e.content_patterns),
+                ("click", &e.click),
+                ("open", &e.open),
+                ("unsubscribe", &e.unsubscribe),
+                ("asset", &e.asset),
+                ("cname_targets", &e.cname_targets),
+            ] {
+                for v in list {
+                    line(&mut out, key, v);
+                }
+            }
+            for (key, value) in [("cname", &e.cname), ("activate", &e.activate), ("https", &e.https)] {
+                if let Some(v) = value {
+                    line(&mut out, key, v);
+                }
+            }
+            if e.self_hosted {
+                line(&mut out, "self_hosted", "");
+            }
+            if !e.cname_confirmed {
+                line(&mut out, "cname_unconfirmed", "");
+            }
+            if !e.custom_domain {
+                line(&mut out, "no_custom_domain", "");
+            }
+            for ev in &e.evidence {
+                match &ev.pattern {
+                    Some(p) => {
+                        let mut v = String::new();
+                        escape(&ev.header, &mut v);
+                        v.push('\t');
+                        escape(p, &mut v);
+                        out.push_str("evidence\t");
+                        out.push_str(&v);
+                        out.push('\n');
+                    }
+                    None => line(&mut out, "evidence_header", &ev.header),
+                }
+            }
+        }
+        out
+    }
+
+    /// Reads the compact form. The text is the build's own output: an unknown key is a bug.
+    pub fn read(text: &str) -> Result<Vec<EspEntry>, String> {
+        let mut entries: Vec<EspEntry> = Vec::new();
+        for (n, raw) in text.lines().enumerate() {
+            if raw == "@" {
+                entries.push(EspEntry::default());
+                continue;
+            }
+            let (key, value) = raw.split_once('\t').ok_or_else(|| format!("line {}: no tab", n + 1))?;
+            let e =
+                entries.last_mut().ok_or_else(|| format!("line {}: value before the first entry", n + 1))?;
+            let v = || unescape(value).into_owned();
+            match key {
+                "name" => e.name = v(),
+                "category" => {
+                    e.category = Some(
+                        Category::ALL
+                            .into_iter()
+                            .find(|c| c.as_str() == value)
+                            .ok_or_else(|| format!("line {}: category {value}", n + 1))?,
+                    )
+                }
+                "aliases" => e.aliases.push(v()),
+                "sources" => e.sources.push(v()),
+                "examples" => e.examples.push(v()),
+                "tracking_hosts" => e.tracking_hosts.push(v()),
+                "content_hosts" => e.content_hosts.push(v()),
+                "vendor_hosts" => e.vendor_hosts.push(v()),
+                "tracking_patterns" => e.tracking_patterns.push(v()),
+                "content_patterns" => e.content_patterns.push(v()),
+                "click" => e.click.push(v()),
+                "open" => e.open.push(v()),
+                "unsubscribe" => e.unsubscribe.push(v()),
+                "asset" => e.asset.push(v()),
+                "cname_targets" => e.cname_targets.push(v()),
+                "cname" => e.cname = Some(v()),
+                "activate" => e.activate = Some(v()),
+                "https" => e.https = Some(v()),
+                "self_hosted" => e.self_hosted = true,
+                "cname_unconfirmed" => e.cname_confirmed = false,
+                "no_custom_domain" => e.custom_domain = false,
+                "evidence_header" => e.evidence.push(EvidenceEntry { header: v(), pattern: None }),
+                "evidence" => {
+                    let (header, pattern) = value
+                        .split_once('\t')
+                        .ok_or_else(|| format!("line {}: evidence without a pattern", n + 1))?;
+                    e.evidence.push(EvidenceEntry {
+                        header: unescape(header).into_owned(),
+                        pattern: Some(unescape(pattern).into_owned()),
+                    });
+                }
+                other => return Err(format!("line {}: unknown key {other:?}", n + 1)),
+            }
+        }
+        Ok(entries)
+    }
 }

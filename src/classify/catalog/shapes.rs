@@ -38,7 +38,18 @@ enum Search {
 impl Search {
     fn new(sources: &[&str]) -> Result<Search, String> {
         if sources.iter().all(|p| anchored(p)) {
-            regex_automata::meta::Regex::new_many(sources).map(Search::Anchored).map_err(|e| e.to_string())
+            // URL paths are ASCII (percent-encoded) in practice, and Unicode classes (`\d`, `\w`,
+            // `[^/]` over every code point) cost most of a compile: byte classes when the
+            // patterns allow them.
+            let ascii = regex_automata::meta::Builder::new()
+                .syntax(regex_automata::util::syntax::Config::new().unicode(false).utf8(false))
+                .build_many(sources);
+            match ascii {
+                Ok(re) => Ok(Search::Anchored(re)),
+                Err(_) => regex_automata::meta::Regex::new_many(sources)
+                    .map(Search::Anchored)
+                    .map_err(|e| e.to_string()),
+            }
         } else {
             RegexSetBuilder::new(sources).build().map(Search::Set).map_err(|e| e.to_string())
         }
@@ -150,7 +161,9 @@ fn segments_by_syntax(pattern: &str) -> Option<Vec<String>> {
         return None;
     }
     let hir = regex_syntax::ParserBuilder::new().utf8(false).build().parse(pattern).ok()?;
-    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    let mut extractor = Extractor::new();
+    extractor.kind(ExtractKind::Prefix).limit_class(4).limit_repeat(4).limit_literal_len(32).limit_total(64);
+    let seq = extractor.extract(&hir);
     let literals = seq.literals()?;
     if literals.is_empty() || literals.len() > MAX_PREFIXES {
         return None;
@@ -171,38 +184,54 @@ fn segments_by_syntax(pattern: &str) -> Option<Vec<String>> {
 /// Every URL shape of a catalog, grouped for lazy compilation.
 #[derive(Debug)]
 pub(super) struct ShapeIndex {
+    /// The patterns as compiled (a self-hosted product's with its sub-folder prefix).
     sources: Vec<String>,
     by_segment: HashMap<String, Group>,
+    /// Self-hosted products' shapes, by the segment they start with wherever it sits in the path.
+    by_any_segment: HashMap<String, Group>,
     /// Shapes without a fixed first segment: searched for every URL.
     everywhere: Group,
 }
 
+/// A self-hosted product's shape `^/x…` also matches under any sub-folder: `^(?:/[^/?#]*)*?/x…`.
+fn sub_folder(pattern: &str) -> String {
+    match pattern.strip_prefix("^/") {
+        Some(rest) => format!("^(?:/[^/?#]*)*?/{rest}"),
+        None => pattern.to_string(),
+    }
+}
+
 impl ShapeIndex {
-    /// Indexes `sources` (catalog order). Every pattern is compiled once here, to report a bad
-    /// pattern at load time, only when `validate` is set (a user's catalog); the built-in
-    /// catalog's patterns are checked by its tests.
-    pub(super) fn new(sources: Vec<String>, validate: bool) -> Result<ShapeIndex, String> {
+    /// Indexes `sources` (catalog order): each pattern as written, and whether it belongs to a
+    /// self-hosted product (then it also matches under a sub-folder). Every pattern is parsed
+    /// once here, to report a bad pattern at load time, only when `validate` is set (a user's
+    /// catalog); the built-in catalog's patterns are checked by its tests.
+    pub(super) fn new(sources: Vec<(String, bool)>, validate: bool) -> Result<ShapeIndex, String> {
         if validate {
-            for p in &sources {
+            for (p, _) in &sources {
                 regex_syntax::parse(p).map_err(|e| format!("{p:?}: {e}"))?;
             }
         }
         let mut by_segment: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_any_segment: HashMap<String, Vec<usize>> = HashMap::new();
         let mut everywhere = Vec::new();
-        for (i, p) in sources.iter().enumerate() {
+        for (i, (p, self_hosted)) in sources.iter().enumerate() {
+            let map = if *self_hosted { &mut by_any_segment } else { &mut by_segment };
             match segments_of(p) {
                 Some(segments) => {
                     for s in segments {
-                        by_segment.entry(s).or_default().push(i);
+                        map.entry(s).or_default().push(i);
                     }
                 }
                 None => everywhere.push(i),
             }
         }
         let group = |members: Vec<usize>| Group { members, compiled: OnceLock::new() };
+        let groups = |map: HashMap<String, Vec<usize>>| map.into_iter().map(|(k, v)| (k, group(v))).collect();
         Ok(ShapeIndex {
-            sources,
-            by_segment: by_segment.into_iter().map(|(k, v)| (k, group(v))).collect(),
+            sources: sources.into_iter().map(|(p, own)| if own { sub_folder(&p) } else { p }).collect(),
+            by_segment: groups(by_segment),
+            by_any_segment: groups(by_any_segment),
             everywhere: group(everywhere),
         })
     }
@@ -223,19 +252,37 @@ impl ShapeIndex {
 
     /// Catalog index of the first shape that matches `path_query`.
     pub(super) fn first(&self, path_query: &str) -> Option<usize> {
-        let by_segment = first_segment(path_query)
+        let mut best = first_segment(path_query)
             .and_then(|s| self.by_segment.get(s))
             .and_then(|g| self.search(g, path_query));
-        let everywhere = self.search(&self.everywhere, path_query);
-        match (by_segment, everywhere) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
+        let mut take = |found: Option<usize>| {
+            if let Some(i) = found {
+                best = Some(best.map_or(i, |b| b.min(i)));
+            }
+        };
+        take(self.search(&self.everywhere, path_query));
+        if !self.by_any_segment.is_empty() && path_query.starts_with('/') {
+            let path = path_query.split_once('?').map_or(path_query, |(p, _)| p);
+            for (n, segment) in path[1..].split('/').enumerate() {
+                if let Some(g) = self.by_any_segment.get(segment) {
+                    // A group is searched once, whichever of its segments the path repeats.
+                    if !path[1..].split('/').take(n).any(|earlier| earlier == segment) {
+                        take(self.search(g, path_query));
+                    }
+                }
+            }
         }
+        best
     }
 
     /// Compiles every group now (for benchmarks and the catalog's own tests); the first error.
     pub(super) fn compile_all(&self) -> Result<(), String> {
-        for g in self.by_segment.values().chain(std::iter::once(&self.everywhere)) {
+        for g in self
+            .by_segment
+            .values()
+            .chain(self.by_any_segment.values())
+            .chain(std::iter::once(&self.everywhere))
+        {
             if let Some(m) = g.members.first() {
                 self.search(g, "");
                 if let Some(Err(e)) = g.compiled.get() {
@@ -280,9 +327,21 @@ mod tests {
 
     #[test]
     fn the_first_in_catalog_order_wins_across_groups() {
-        let index =
-            ShapeIndex::new(vec![r"^/c/x".into(), r"^/[a-z]/".into(), r"^/c/".into(), r"^/zz".into()], true)
-                .unwrap();
+        let index = ShapeIndex::new(
+            vec![
+                (r"^/c/x".into(), false),
+                (r"^/[a-z]/".into(), false),
+                (r"^/c/".into(), false),
+                (r"^/zz".into(), false),
+                (r"^/t/[0-9]{3}$".into(), true),
+            ],
+            true,
+        )
+        .unwrap();
+        assert_eq!(index.first("/newsletter/t/123"), Some(4));
+        assert_eq!(index.first("/t/123"), Some(1));
+        assert_eq!(index.first("/a/t/t/123"), Some(1));
+        assert_eq!(index.first("/ab/t/t/123"), Some(4));
         assert_eq!(index.first("/c/x1"), Some(0));
         assert_eq!(index.first("/c/y"), Some(1));
         assert_eq!(index.first("/zzz"), Some(3));
