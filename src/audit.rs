@@ -84,7 +84,7 @@ pub fn audit_message(source: &str, msg: &RawMessage<'_>, opts: &Options) -> Mess
             }
         }
     }
-    let tracking_hosts = tracking_hosts(&links);
+    let tracking_hosts = tracking_hosts(&links, catalog);
     let alignment =
         classify::alignment::table(&parsed.headers, parsed.from_address.as_deref(), &tracking_hosts);
     let authentication = classify::alignment::auth_results(&parsed.headers, msg.show_original.as_ref());
@@ -169,10 +169,14 @@ fn previews(parsed: &mut message::ParsedMessage) -> Vec<crate::report::Preview> 
 }
 
 /// Hosts that track clicks, opens or unsubscribes in the message body (not mailto, not headers).
-fn tracking_hosts(links: &[AuditedLink]) -> Vec<String> {
+fn tracking_hosts(links: &[AuditedLink], catalog: &classify::Catalog) -> Vec<String> {
     let mut hosts: Vec<String> = Vec::new();
     for l in links {
         let c = &l.classified;
+        // An email-analytics pixel is the vendor's by design: not the sender's tracking domain.
+        if c.esp.is_some_and(|e| catalog.esps[e].category() == classify::Category::Analytics) {
+            continue;
+        }
         let tracked = match c.class {
             Class::Expected | Class::EspCustom => c.shape.is_some_and(|s| s != Shape::Asset),
             Class::EspDefault => c.host_role == Some(HostRole::Tracking),

@@ -5,7 +5,8 @@
 //! - **a funnel**: two or more different tracker-shaped click or unsubscribe URLs go through it
 //!   (an opaque token, and nothing readable around it: [`super::token::tracker_shaped`]), and it
 //!   is either named like a tracking host (`click.`, `links.`, `t.` …), or — when it is not on
-//!   the sender's own domain — carries half the message's links or an open pixel as well;
+//!   the sender's own domain, and the tokens are not plain hex ids (commits, UUIDs) — carries
+//!   half the message's links or an open pixel as well;
 //! - **a lone tracked link** on a host named like a tracking host, with an open pixel there
 //!   whose token differs from the link's (a hand-made beacon reuses one id for both);
 //! - a host of the same organisation as one of those, with a pixel or a tracker-shaped link.
@@ -174,7 +175,23 @@ pub struct LinkFacts<'a> {
 struct HostStats<'a> {
     clicks: Vec<&'a str>,
     shaped: Vec<&'a str>,
+    /// Tracker-shaped URLs whose token is not plain lower-case hex (a commit, a document or an
+    /// event id): mixed-case base62/base64, as tracking tokens are.
+    strong: usize,
     pixels: Vec<&'a str>,
+}
+
+/// A token made of lower-case hex digits (and dashes): the id of a commit, a UUID.
+fn hex_id(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b) || b == b'-')
+}
+
+/// Does the tracker-shaped `path_query` carry a token that is not a hex id?
+fn strong_token(path_query: &str) -> bool {
+    let (path, query) = path_query.split_once('?').unwrap_or((path_query, ""));
+    let strong = |t: &str| is_token(t, false) && !hex_id(t.rsplit_once('.').map_or(t, |(a, _)| a));
+    path.split('/').any(strong)
+        || query.split('&').filter_map(|p| p.split_once('=')).any(|(_, v)| v.len() >= 16 && strong(v))
 }
 
 fn well_known(host: &str) -> bool {
@@ -237,6 +254,7 @@ pub fn unknown_trackers(
                 s.clicks.push(l.url);
                 if tracker_shaped(l.path_query) {
                     s.shaped.push(l.path_query);
+                    s.strong += usize::from(strong_token(l.path_query));
                 }
             }
         } else if l.role == Role::Open {
@@ -251,7 +269,10 @@ pub fn unknown_trackers(
         let label = tracking_label(host);
         let own = from_org.is_some_and(|o| registrable(host).unwrap_or(host) == o);
         let share = s.clicks.len() * 2 >= all_clicks.len().max(1);
-        let funnel = s.shaped.len() >= 2 && (label || (!own && (share || !s.pixels.is_empty())));
+        // A tracking name vouches for hex tokens too; without one, ids of commits, documents and
+        // events (plain hex, UUIDs) are not enough.
+        let funnel =
+            (label && s.shaped.len() >= 2) || (!own && s.strong >= 2 && (share || !s.pixels.is_empty()));
         let lone = s.shaped.len() == 1 && label && {
             let link_tokens = tokens(s.shaped[0]);
             s.pixels.iter().any(|p| {
@@ -371,6 +392,20 @@ mod tests {
             ),
         ];
         assert!(flagged(&links, "example.com").is_empty());
+    }
+
+    #[test]
+    fn hex_ids_need_a_tracking_name() {
+        let events = [
+            link("https://events.example.net/e/3f2a9c1e-4b5d-11ec-8d3d-0242ac130003", Role::Click),
+            link("https://events.example.net/e/5d6e7f80-1a2b-11ec-9c4d-0242ac130004", Role::Click),
+        ];
+        assert!(flagged(&events, "example.com").is_empty());
+        let tracked = [
+            link("https://t.mailer.test/c/3f2a9c1e4b5d11ec8d3d0242ac130003", Role::Click),
+            link("https://t.mailer.test/c/5d6e7f801a2b11ec9c4d0242ac130004", Role::Click),
+        ];
+        assert_eq!(flagged(&tracked, "example.com"), ["t.mailer.test"]);
     }
 
     #[test]

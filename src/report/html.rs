@@ -379,7 +379,7 @@ fn finding(out: &mut String, f: &Finding) {
     out.push_str("</li>");
 }
 
-const CLASSES: [&str; 4] = ["expected", "esp-default", "esp-custom", "direct"];
+const CLASSES: [&str; 5] = ["expected", "esp-default", "esp-custom", "unknown-tracker", "direct"];
 
 fn links_table(out: &mut String, i: usize, m: &MessageReport) {
     if m.links.is_empty() {

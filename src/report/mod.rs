@@ -55,10 +55,14 @@ pub struct LinkReport {
     pub hops: Vec<Hop>,
     /// Where the link finally goes; `null` when that cannot be known offline.
     pub destination: Option<String>,
-    /// `expected`, `esp-default`, `esp-custom` or `direct`.
+    /// `expected`, `esp-default`, `esp-custom`, `unknown-tracker` or `direct`.
     pub class: Class,
     /// The ESP behind the link.
     pub esp: Option<Arc<str>>,
+    /// A known third-party tracker (ad-tech, data beacon) the link is on; the class stays
+    /// `direct`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tracker: Option<Arc<str>>,
     /// The outermost security gateway or client wrapper.
     pub gateway: Option<Cow<'static, str>>,
     /// `click`, `open`, `unsubscribe` or `asset`.
@@ -319,6 +323,7 @@ fn link_report(l: AuditedLink, catalog: &Catalog) -> LinkReport {
         destination: c.destination,
         class: c.class,
         esp: c.esp.map(|e| catalog.esps[e].shared_name()),
+        tracker: c.third_party.map(|e| catalog.esps[e].shared_name()),
         gateway: unwrapped.gateway.map(Cow::Borrowed),
         role: c.role,
         note: c.destination_note,

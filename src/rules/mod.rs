@@ -183,6 +183,13 @@ rule!(
     "With tracking active, some click links were not rewritten by the ESP at all."
 );
 rule!(
+    LA211,
+    "LA211",
+    "unknown-tracking-host",
+    Error,
+    "A link or pixel looks like click or open tracking on a host linkaudit does not know."
+);
+rule!(
     LA301,
     "LA301",
     "opaque-gateway-link",
@@ -286,8 +293,8 @@ rule!(LA934, "LA934", "dmarc-policy-none", Info, "The From domain's DMARC policy
 /// Every rule, in code order.
 pub static RULES: &[Rule] = &[
     LA001, LA002, LA003, LA004, LA101, LA102, LA103, LA104, LA105, LA106, LA107, LA201, LA202, LA203, LA204,
-    LA205, LA206, LA207, LA208, LA209, LA210, LA301, LA401, LA402, LA403, LA404, LA900, LA901, LA902, LA903,
-    LA904, LA905, LA906, LA907, LA911, LA912, LA913, LA921, LA931, LA932, LA933, LA934,
+    LA205, LA206, LA207, LA208, LA209, LA210, LA211, LA301, LA401, LA402, LA403, LA404, LA900, LA901, LA902,
+    LA903, LA904, LA905, LA906, LA907, LA911, LA912, LA913, LA921, LA931, LA932, LA933, LA934,
 ];
 
 /// The rule with this code (case-insensitive) or name.

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use super::{at_link, at_message, Context, LA201, LA202, LA203, LA204, LA205, LA210};
+use super::{at_link, at_message, Context, LA201, LA202, LA203, LA204, LA205, LA210, LA211};
 use crate::audit::AuditedLink;
-use crate::classify::{expect, Class, HostRole, Role};
+use crate::classify::{expect, Category, Class, HostRole, Role};
 use crate::extract::Kind;
 use crate::finding::{Finding, Severity};
 use crate::unwrap::codec::starts_with_ignore_case;
@@ -53,7 +53,18 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             Class::EspDefault => {
                 let esp = c.esp.unwrap_or(0);
                 let name = ctx.esp_name(esp);
-                if c.host_role == Some(HostRole::Tracking) && c.role != Role::Asset {
+                let analytics = ctx.catalog.esps[esp].category() == Category::Analytics;
+                if c.host_role == Some(HostRole::Tracking) && c.role != Role::Asset && analytics {
+                    // A pixel the sender added for email analytics: on the vendor's domain by
+                    // design, not a sending platform's tracking left un-branded.
+                    out.push(at_link(
+                        &LA201,
+                        Severity::Warning,
+                        link,
+                        format!("{} of {name} (email analytics) on its shared domain {host}", describe(link)),
+                        Some(format!("{name}'s pixel shares {host} with every sender that embeds it: use its custom tracking domain where {name} offers one, or keep it out of production sends")),
+                    ));
+                } else if c.host_role == Some(HostRole::Tracking) && c.role != Role::Asset {
                     out.push(at_link(
                         &LA201,
                         LA201.severity,
@@ -125,9 +136,17 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let mut elsewhere: Vec<String> = Vec::new();
         for l in ctx.links {
             let c = &l.classified;
-            if matches!(c.class, Class::EspDefault | Class::EspCustom) && c.role != Role::Asset {
-                if let (Some(h), Some(e)) = (&c.host, c.esp) {
-                    let s = format!("{h} ({})", ctx.esp_name(e));
+            let analytics = c.esp.is_some_and(|e| ctx.catalog.esps[e].category() == Category::Analytics);
+            if matches!(c.class, Class::EspDefault | Class::EspCustom | Class::UnknownTracker)
+                && c.role != Role::Asset
+                && !analytics
+            {
+                let who = match c.esp {
+                    Some(e) => ctx.esp_name(e),
+                    None => "unknown tracker",
+                };
+                if let Some(h) = &c.host {
+                    let s = format!("{h} ({who})");
                     if !elsewhere.contains(&s) {
                         elsewhere.push(s);
                     }
@@ -168,6 +187,7 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         out.push(at_message(&LA203, LA203.severity, None, message, Some(hint)));
     }
     untracked(ctx, out);
+    unknown_tracker(ctx, out);
     for e in expected {
         if expect::is_apex(e) {
             out.push(at_message(
@@ -183,6 +203,62 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// LA211: click, open or unsubscribe tracking on a host the catalog does not know. With
+/// `--expect`, an error per link (it is not on the expected domain, and nobody knows whose it
+/// is); without, a warning per host.
+fn unknown_tracker(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let expected = &ctx.opts.expect;
+    let mut per_host: Vec<(&str, usize, &AuditedLink)> = Vec::new();
+    for l in ctx.links {
+        let c = &l.classified;
+        if c.class != Class::UnknownTracker || c.role == Role::Asset {
+            continue;
+        }
+        let Some(host) = c.host.as_deref() else { continue };
+        if expected.is_empty() {
+            match per_host.iter_mut().find(|(h, _, _)| *h == host) {
+                Some((_, n, _)) => *n += 1,
+                None => per_host.push((host, 1, l)),
+            }
+            continue;
+        }
+        out.push(at_link(
+            &LA211,
+            LA211.severity,
+            l,
+            format!(
+                "{} on {host}, a tracking host linkaudit does not know, not on the expected {}",
+                describe(l),
+                expected.join(" or ")
+            ),
+            Some(teach(ctx, host)),
+        ));
+    }
+    for (host, n, first) in per_host {
+        let what = if n == 1 {
+            "1 tracked link or pixel uses".to_string()
+        } else {
+            format!("{n} tracked links and pixels use")
+        };
+        out.push(at_link(
+            &LA211,
+            Severity::Warning,
+            first,
+            format!("{what} {host}, a tracking host linkaudit does not know"),
+            Some(teach(ctx, host)),
+        ));
+    }
+}
+
+/// How to teach linkaudit an unknown tracking host.
+fn teach(ctx: &Context<'_>, host: &str) -> String {
+    let org = crate::classify::domain::registrable(host).unwrap_or(host);
+    let expect = if ctx.opts.expect.is_empty() { "run with" } else { "add" };
+    format!(
+        "If {host} is your own tracking domain, {expect} --expect {host}. If it belongs to an ESP or tracking service, teach linkaudit in linkaudit.toml: [[esp]] name = \"…\", tracking_hosts = [\"{org}\"] (and see `linkaudit explain URL`)"
+    )
+}
+
 /// LA210: with tracking active, click links that were not rewritten at all.
 fn untracked(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     if ctx.opts.expect.is_empty() || !ctx.links.iter().any(|l| l.classified.class != Class::Direct) {
@@ -194,6 +270,7 @@ fn untracked(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let c = &l.classified;
         let clickable = matches!(l.raw.kind, Kind::Anchor | Kind::Area | Kind::Vml | Kind::Amp | Kind::Text);
         if c.class != Class::Direct
+            || c.third_party.is_some()
             || c.role != Role::Click
             || !clickable
             || starts_with_ignore_case(&l.raw.url, "mailto:")
