@@ -23,6 +23,7 @@
 mod audit;
 pub mod classify;
 pub mod domain;
+pub mod explain;
 pub mod extract;
 pub mod finding;
 pub mod input;

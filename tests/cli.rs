@@ -551,3 +551,64 @@ fn many_and_large_inputs_keep_their_order_across_chunks() {
         assert_eq!(run("4"), one, "{}", input.display());
     }
 }
+
+#[test]
+fn the_catalog_lists_every_service_with_its_sources() {
+    let out = linkaudit().args(["catalog", "--format", "json", "--no-config"]).output().unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let services = v.as_array().unwrap();
+    assert!(services.len() >= 250, "{} services", services.len());
+    for s in services {
+        assert!(!s["sources"].as_array().unwrap().is_empty(), "{} has no source", s["name"]);
+        assert!(s["category"].is_string());
+    }
+    // A query finds a service by name, by host, or by a URL on its host.
+    for query in ["mixmax", "trk.klclick1.com", "https://u1.ct.sendgrid.net/ls/click?upn=x"] {
+        linkaudit()
+            .args(["catalog", "--no-config", query])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("sources:"));
+    }
+    linkaudit()
+        .args(["catalog", "--no-config", "--category", "sales"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Yesware").and(predicate::str::contains("services")));
+    linkaudit().args(["catalog", "--no-config", "no-such-service-anywhere"]).assert().code(1);
+    linkaudit().args(["catalog", "--no-config", "--category", "nope"]).assert().code(2);
+}
+
+#[test]
+fn explain_shows_the_decision_for_catalog_hosts_gateways_and_unknown_hosts() {
+    linkaudit()
+        .args(["explain", "--no-config", "https://u123.ct.sendgrid.net/ls/click?upn=abc"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("shared tracking host of SendGrid (catalog: sendgrid.net)")
+                .and(predicate::str::contains("class: esp-default (SendGrid)"))
+                .and(predicate::str::contains("source: ")),
+        );
+    let wrapped = "https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Furl4821.example.com%2Fls%2Fclick%3Fupn%3Dabc&data=1";
+    linkaudit().args(["explain", "--no-config", wrapped]).assert().success().stdout(
+        predicate::str::contains("layer 1: safelinks")
+            .and(predicate::str::contains("Microsoft SafeLinks wraps the link"))
+            .and(predicate::str::contains("class: esp-custom (SendGrid)")),
+    );
+    let out = linkaudit()
+        .args(["explain", "--no-config", "--format", "json", "https://click.mailer.test/c/AbC123xYz789DeF"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["class"], "direct");
+    assert_eq!(v["tracker_shaped"], true);
+    assert!(v["steps"].as_array().unwrap().iter().any(|s| s.as_str().unwrap().contains("unknown-tracker")));
+    // --expect is honoured.
+    linkaudit()
+        .args(["explain", "--no-config", "--expect", "click.mailer.test", "click.mailer.test"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("class: expected"));
+}

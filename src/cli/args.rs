@@ -23,6 +23,11 @@ pub struct Cli {
 pub enum Command {
     /// Explain the rules: all of them, or one by code or name.
     Rules(RulesArgs),
+    /// List and search the services linkaudit knows: hosts, URL shapes, categories, sources.
+    Catalog(CatalogArgs),
+    /// Show how linkaudit judges one URL or host: every unwrapping layer, the catalog entry and
+    /// the rule that matched, the class — or why it is direct.
+    Explain(ExplainArgs),
     /// Write a commented starter linkaudit.toml in the current folder.
     Init {
         /// Overwrite an existing linkaudit.toml.
@@ -133,6 +138,40 @@ pub struct RulesArgs {
     pub format: RulesFormat,
 }
 
+/// `linkaudit catalog`.
+#[derive(Debug, Args)]
+pub struct CatalogArgs {
+    /// Show only services whose name, alias, host, CNAME target or category contains this (a
+    /// URL or host finds the service that owns it).
+    pub query: Option<String>,
+    /// Only this category: esp, transactional, sales, platform, analytics, adtech.
+    #[arg(long, value_name = "CATEGORY")]
+    pub category: Option<String>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+    /// Use this config file (its [[esp]] entries join the catalog) instead of looking for
+    /// linkaudit.toml upwards from here.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any linkaudit.toml.
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+/// `linkaudit explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The URL (or host) to explain.
+    #[arg(value_name = "URL|HOST")]
+    pub target: String,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RulesFormat {
     Text,
@@ -184,7 +223,7 @@ pub struct AuditArgs {
 }
 
 /// What the audit checks and within which limits: shared by the audit and `watch`.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
 pub struct CommonArgs {
     /// Your tracking host; repeat for several (track-tx.example.com, track-mkt.example.com).
     /// `*.example.com` accepts every subdomain.

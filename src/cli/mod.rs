@@ -3,6 +3,7 @@
 //! in the library.
 
 pub mod args;
+mod catalog_cmd;
 mod config;
 #[cfg(feature = "network")]
 mod domain_cmd;
@@ -23,6 +24,8 @@ use output::{emit, Exit};
 pub fn main(cli: Cli) -> Exit {
     match &cli.command {
         Some(Command::Rules(a)) => rules_cmd::run(a),
+        Some(Command::Catalog(a)) => catalog_cmd::catalog(a),
+        Some(Command::Explain(a)) => catalog_cmd::explain(a),
         Some(Command::Init { force }) => init(*force),
         Some(Command::Completions { shell }) => {
             let mut buf = Vec::new();
