@@ -20,7 +20,13 @@ static FINDER: LazyLock<LinkFinder> = LazyLock::new(|| {
 pub(super) fn extract(part: &Part, section: &Arc<str>, out: &mut Vec<RawLink>) {
     let mut cursor = Cursor::new(&part.text);
     for link in FINDER.links(&part.text) {
-        let mut s = link.as_str().trim_end_matches(CLOSING);
+        let mut s = link.as_str();
+        // A zero-width space or joiner ends the URL: nobody types one inside a URL, and linkify
+        // keeps it (it would become %E2%80%8B).
+        if let Some(i) = s.find(INVISIBLE) {
+            s = s[..i].trim_end_matches(['.', ',', ';', ':', '!', '?']);
+        }
+        let mut s = s.trim_end_matches(CLOSING);
         let mut start = link.start();
         // Text glued to the scheme ("C++https://…", "URL:https://…") is not part of the URL.
         if let Some(i) = web_scheme_at(s).filter(|&i| i > 0) {
@@ -47,6 +53,9 @@ pub(super) fn extract(part: &Part, section: &Arc<str>, out: &mut Vec<RawLink>) {
         });
     }
 }
+
+/// Invisible format characters: zero-width space, non-joiner, joiner, word joiner, BOM.
+const INVISIBLE: &[char] = &['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}'];
 
 /// Closing quotes and brackets outside ASCII that linkify keeps at the end of an IRI.
 const CLOSING: &[char] =
@@ -104,6 +113,23 @@ mail me: a@x.example\nC++https://x.example/glued";
                 "https://x.example/curly",
                 "https://x.example/guillemets",
                 "https://x.example/glued",
+            ]
+        );
+    }
+
+    #[test]
+    fn zero_width_characters_end_a_url() {
+        let text = "a https://x.example/zw\u{200b}next b https://x.example/zwnj\u{200c} c https://x.example/zwj\u{200d}
+d https://x.example/wj\u{2060} e https://x.example/bom\u{feff}f https://x.example/dot.\u{200b}";
+        assert_eq!(
+            urls(text),
+            [
+                "https://x.example/zw",
+                "https://x.example/zwnj",
+                "https://x.example/zwj",
+                "https://x.example/wj",
+                "https://x.example/bom",
+                "https://x.example/dot",
             ]
         );
     }

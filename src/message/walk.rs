@@ -2,7 +2,7 @@
 
 use mail_parser::{Message, MessagePart, MimeHeaders, PartType};
 
-use super::{headers, NestedMessage, ParsedMessage, Part, PartKind, Problem};
+use super::{headers, HeaderField, NestedMessage, ParsedMessage, Part, PartKind, Problem};
 use crate::options::Limits;
 
 struct Item<'m, 'x> {
@@ -89,6 +89,17 @@ pub(super) fn walk(msg: &Message<'_>, limits: &Limits, out: &mut ParsedMessage) 
                 within.push(item.id as u32);
                 push_message_root(inner, within, &item.path, item.depth + 1, &mut stack);
             }
+            PartType::Text(text) if is_headers_part(part) => {
+                // A bounce's copy of the original headers (RFC 6522): its List-Unsubscribe is
+                // the original message's.
+                let mut headers = headers_block(text);
+                if let Some(body) = lines.body_line(part) {
+                    for h in &mut headers {
+                        h.line += body - 1;
+                    }
+                }
+                out.nested.push(NestedMessage { path: item.path.clone(), headers });
+            }
             PartType::Text(text) | PartType::Html(text) => {
                 let html = matches!(part.body, PartType::Html(_));
                 if let Some((mut p, keep)) =
@@ -107,6 +118,24 @@ pub(super) fn walk(msg: &Message<'_>, limits: &Limits, out: &mut ParsedMessage) 
         }
     }
     texts
+}
+
+/// A `text/rfc822-headers` part (a delivery report's copy of the original message's headers).
+fn is_headers_part(part: &MessagePart<'_>) -> bool {
+    part.content_type().is_some_and(|ct| {
+        ct.ctype().eq_ignore_ascii_case("text")
+            && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("rfc822-headers"))
+    })
+}
+
+/// The header fields of a header block, with lines and columns inside it.
+fn headers_block(text: &str) -> Vec<HeaderField> {
+    let mut raw = text.trim_end_matches(['\r', '\n']).as_bytes().to_vec();
+    raw.extend_from_slice(b"\r\n\r\n");
+    match mail_parser::MessageParser::default().parse_headers(&raw[..]) {
+        Some(msg) => headers::collect(&msg, &raw),
+        None => Vec::new(),
+    }
 }
 
 /// Moves the texts [`walk`] left out of `msg` into `parts` (in the same order), cut where the
@@ -312,6 +341,22 @@ mod tests {
             .into_iter()
             .map(|p| (p.path, p.content_type, p.kind))
             .collect()
+    }
+
+    #[test]
+    fn a_bounces_copy_of_the_original_headers_is_read_as_a_nested_header_block() {
+        let raw = "Subject: Undelivered\nContent-Type: multipart/report; report-type=delivery-status; boundary=a\n\n\
+--a\nContent-Type: text/plain\n\nIt bounced.\n--a\nContent-Type: message/delivery-status\n\nStatus: 5.1.1\n\
+--a\nContent-Type: text/rfc822-headers\n\nFrom: news@example.com\nSubject: Sale\n\
+List-Unsubscribe: <https://u1.ct.example.net/asm/unsubscribe/?user_id=1>,\n <mailto:u@example.net>\n--a--\n";
+        let parsed = parse(raw.as_bytes(), &Limits::default());
+        assert_eq!(parsed.nested.len(), 1);
+        let n = &parsed.nested[0];
+        assert_eq!(n.path, "3");
+        let lu = n.headers.iter().find(|h| h.name == "List-Unsubscribe").expect("List-Unsubscribe read");
+        assert_eq!(lu.line, 17, "line in the message file");
+        assert!(lu.unfolded().contains("https://u1.ct.example.net/asm/unsubscribe/"));
+        assert!(parsed.parts.iter().all(|p| p.content_type != "text/rfc822-headers"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Unwrap: security gateways whose format is one parameter or one path segment — Barracuda,
 //! Trend Micro, Sophos, Cisco, Mimecast (opaque), Symantec, Trellix/FireEye, Avanan,
-//! Hornetsecurity, FortiMail, Libraesva — and Yahoo's image proxy (catalog §2.3–§2.11).
+//! Hornetsecurity, FortiMail, Libraesva — Yahoo's image proxy (catalog §2.3–§2.11), and the
+//! GMX / WEB.DE webmail dereferrer.
 
 use super::codec::{b64_text, is_web_url, param, pct};
 use super::{Step, Target};
@@ -13,6 +14,16 @@ fn url_param(t: &Target<'_>, name: &str) -> Option<Step> {
 
 pub(super) fn yahoo_image_proxy(t: &Target<'_>) -> Option<Step> {
     (t.host == "ecp.yusercontent.com" && t.path == "/mail").then(|| url_param(t, "url"))?
+}
+
+/// GMX, WEB.DE, mail.com and 1&1 webmail's link dereferrer:
+/// `deref-gmx.net/mail/client/<token>/dereferrer/?redirectUrl=<URL>` (also `deref-web.de`,
+/// `deref-web-02.de`, `deref-mail.com` …), and the older `service.gmx.net/…/derefer?DEST=<URL>`.
+pub(super) fn webmail_dereferrer(t: &Target<'_>) -> Option<Step> {
+    if t.host.starts_with("deref-") && t.path.contains("/dereferrer") {
+        return url_param(t, "redirectUrl");
+    }
+    (t.host == "service.gmx.net" && t.path.ends_with("/derefer")).then(|| url_param(t, "DEST"))?
 }
 
 pub(super) fn barracuda(t: &Target<'_>) -> Option<Step> {
@@ -162,6 +173,26 @@ mod tests {
         "https://ecp.yusercontent.com/mail?url=https%3A%2F%2Fimg.example.com%2Fa.png&t=1&sig=x",
         "yahoo-image-proxy",
         "https://img.example.com/a.png"
+    )]
+    #[case(
+        "https://deref-gmx.net/mail/client/AbC-dE_fG12/dereferrer/?redirectUrl=https%3A%2F%2Fx.example%2Fa%3Fb%3D1",
+        "webmail-dereferrer",
+        "https://x.example/a?b=1"
+    )]
+    #[case(
+        "https://deref-web-02.de/mail/client/AbC-dE_fG12/dereferrer/?redirectUrl=http%3A%2F%2Fwww.x.example",
+        "webmail-dereferrer",
+        "http://www.x.example"
+    )]
+    #[case(
+        "https://deref-mail.com/mail/client/dereferrer/?redirectUrl=https%3A%2F%2Fx.example%2F",
+        "webmail-dereferrer",
+        "https://x.example/"
+    )]
+    #[case(
+        "https://service.gmx.net/de/cgi/derefer?TYPE=3&DEST=https%3A%2F%2Fx.example%2F",
+        "webmail-dereferrer",
+        "https://x.example/"
     )]
     fn decodes(#[case] wrapped: &str, #[case] via: &str, #[case] want: &str) {
         let u = unwrap(wrapped, 8);

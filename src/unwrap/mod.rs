@@ -256,6 +256,7 @@ static DECODERS: &[Decoder] = &[
     gateway("gmail-image-proxy", "Gmail image proxy", google::image_proxy),
     gateway("google-translate-proxy", "Google Translate proxy", google::translate_proxy),
     gateway("yahoo-image-proxy", "Yahoo image proxy", gateways::yahoo_image_proxy),
+    gateway("webmail-dereferrer", "GMX / WEB.DE link dereferrer", gateways::webmail_dereferrer),
     gateway("barracuda", "Barracuda Link Protection", gateways::barracuda),
     gateway("trendmicro", "Trend Micro Time-of-Click", gateways::trend_micro),
     gateway("sophos", "Sophos Time-of-Click", gateways::sophos),
