@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use linkaudit::report::{json, Report};
 use linkaudit::Options;
 
-const FAMILIES: &[&str] = &["quickstart", "rules", "extract", "input", "wrappers", "html"];
+const FAMILIES: &[&str] =
+    &["quickstart", "rules", "extract", "input", "wrappers", "html", "catalog", "unknown"];
 
 /// `--expect` used for a fixture: `track.example.com`, unless the fixture is about another value.
 fn expect_for(path: &Path) -> Vec<&'static str> {
