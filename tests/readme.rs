@@ -1,10 +1,15 @@
-//! The README is the front door: its usage block must be `linkaudit --help`, and its rule table
-//! must list every rule.
+//! The README is the front door: its sample output must be the binary's, it stays short, and its
+//! quick start works; the usage block of docs/usage.md must be `linkaudit --help`, and the rule
+//! table of docs/rules/README.md must list every rule.
 
 use assert_cmd::Command;
 
 fn readme() -> String {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap()
+    doc("README.md")
+}
+
+fn doc(path: &str) -> String {
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
 }
 
 /// The text between `<!-- NAME:start -->` and `<!-- NAME:end -->`, inside its ```text fence.
@@ -29,9 +34,9 @@ fn run(args: &[&str]) -> String {
 #[test]
 fn usage_block_matches_help() {
     assert_eq!(
-        section(&readme(), "usage"),
+        section(&doc("docs/usage.md"), "usage"),
         run(&["--help"]),
-        "README usage block is out of date: run scripts/update-readme"
+        "docs/usage.md usage block is out of date: run scripts/update-readme"
     );
 }
 
@@ -48,10 +53,10 @@ fn sample_output_matches_the_binary() {
 
 #[test]
 fn rule_table_lists_every_rule() {
-    let readme = readme();
+    let readme = doc("docs/rules/README.md");
     for r in linkaudit::rules::RULES {
         let row = format!("| {} | `{}` | {} |", r.code, r.name, r.severity.as_str());
-        assert!(readme.contains(&row), "README rule table lacks {row}");
+        assert!(readme.contains(&row), "docs/rules/README.md rule table lacks {row}");
     }
 }
 
@@ -64,4 +69,17 @@ fn the_quickstart_example_exists() {
     assert!(readme.contains("cargo test --locked"));
     assert!(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/quickstart/newsletter.eml"))
         .exists());
+}
+
+#[test]
+fn the_readme_is_a_front_door_and_its_links_resolve() {
+    let readme = readme();
+    assert!(readme.len() <= 16 * 1024, "README.md is {} bytes: keep it a front door (~15 KB)", readme.len());
+    for target in readme.split("](").skip(1).filter_map(|s| s.split(')').next()) {
+        if target.starts_with("http") {
+            continue;
+        }
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(target);
+        assert!(path.exists(), "README links to {target}, which does not exist");
+    }
 }

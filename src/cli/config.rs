@@ -38,7 +38,7 @@ pub struct Config {
     /// Limits.
     #[serde(default)]
     pub limits: LimitsConfig,
-    /// Extra ESP catalog entries (the format of catalog/esps.toml).
+    /// Extra catalog entries (the format of catalog/*.toml, see docs/catalog.md).
     #[serde(default)]
     pub esp: Vec<EspEntry>,
 }
@@ -182,7 +182,7 @@ allow-hosts = []
 # max-links = 50000
 # max-unwrap-depth = 8
 
-# Extra ESP catalog entries, in the format of the built-in catalog (catalog/esps.toml);
+# Extra catalog entries, in the format of the built-in catalog (docs/catalog.md);
 # an entry named like a built-in ESP adds to it.
 # [[esp]]
 # name = "In-house tracker"
