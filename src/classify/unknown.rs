@@ -14,8 +14,10 @@
 //! One link with a token is never enough: a password-reset link, a document on a file host or
 //! an order page looks like that too. Every link on a flagged host is an unknown tracker.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 
+use super::catalog::Fnv;
 use super::domain::registrable;
 use super::token::{is_token, tracker_shaped};
 use super::{Class, Role};
@@ -173,13 +175,22 @@ pub struct LinkFacts<'a> {
 
 #[derive(Default)]
 struct HostStats<'a> {
-    clicks: Vec<&'a str>,
+    /// Distinct click and unsubscribe URLs.
+    clicks: usize,
+    /// The tracker-shaped ones among them.
     shaped: Vec<&'a str>,
     /// Tracker-shaped URLs whose token is not plain lower-case hex (a commit, a document or an
     /// event id): mixed-case base62/base64, as tracking tokens are.
     strong: usize,
+    /// Open pixels (at most [`MAX_PIXELS`] kept: the lone-link check needs a few).
     pixels: Vec<&'a str>,
 }
+
+/// Pixels kept per host.
+const MAX_PIXELS: usize = 16;
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+type FastSet<K> = HashSet<K, BuildHasherDefault<Fnv>>;
 
 /// A token made of lower-case hex digits (and dashes): the id of a commit, a UUID.
 fn hex_id(s: &str) -> bool {
@@ -232,43 +243,45 @@ pub fn unknown_trackers(
 ) -> Vec<usize> {
     let from_org = from_domain.map(|d| registrable(d).unwrap_or(d));
     // Hosts the catalog knows in this message (some link on them is classified).
-    let known: Vec<&str> =
-        links.iter().filter(|l| l.class != Class::Direct).filter_map(|l| l.host).collect::<Vec<_>>();
-    let mut all_clicks: Vec<&str> = Vec::new();
-    let mut stats: HashMap<&str, HostStats<'_>> = HashMap::new();
+    let known: FastSet<&str> =
+        links.iter().filter(|l| l.class != Class::Direct).filter_map(|l| l.host).collect();
+    // Distinct click URLs of the message, and per host (sets: a message may carry 50,000 links).
+    let mut all_clicks: FastSet<&str> = FastSet::default();
+    let mut seen: FastSet<(&str, &str)> = FastSet::default();
+    let mut stats: FastMap<&str, HostStats<'_>> = FastMap::default();
     for l in links {
         let clicky = matches!(l.role, Role::Click | Role::Unsubscribe);
         if l.header || l.mailto {
             continue;
         }
-        if clicky && !all_clicks.contains(&l.url) {
-            all_clicks.push(l.url);
+        if clicky {
+            all_clicks.insert(l.url);
         }
         let Some(host) = l.host else { continue };
-        if l.class != Class::Direct || l.known_third_party || known.contains(&host) {
+        if l.class != Class::Direct || l.known_third_party || known.contains(host) {
             continue;
         }
         let s = stats.entry(host).or_default();
         if clicky {
-            if !s.clicks.contains(&l.url) {
-                s.clicks.push(l.url);
+            if seen.insert((host, l.url)) {
+                s.clicks += 1;
                 if tracker_shaped(l.path_query) {
                     s.shaped.push(l.path_query);
                     s.strong += usize::from(strong_token(l.path_query));
                 }
             }
-        } else if l.role == Role::Open {
+        } else if l.role == Role::Open && s.pixels.len() < MAX_PIXELS {
             s.pixels.push(l.path_query);
         }
     }
-    let mut flagged: Vec<&str> = Vec::new();
+    let mut flagged: FastSet<&str> = FastSet::default();
     for (&host, s) in &stats {
         if well_known(host) || allowed(host) {
             continue;
         }
         let label = tracking_label(host);
         let own = from_org.is_some_and(|o| registrable(host).unwrap_or(host) == o);
-        let share = s.clicks.len() * 2 >= all_clicks.len().max(1);
+        let share = s.clicks * 2 >= all_clicks.len().max(1);
         // A tracking name vouches for hex tokens too; without one, ids of commits, documents and
         // events (plain hex, UUIDs) are not enough.
         let funnel =
@@ -281,20 +294,23 @@ pub fn unknown_trackers(
             })
         };
         if funnel || lone {
-            flagged.push(host);
+            flagged.insert(host);
         }
     }
     // Sibling hosts of a flagged organisation that show tracking of their own.
-    let orgs: Vec<&str> = flagged.iter().map(|h| registrable(h).unwrap_or(h)).collect();
-    for (&host, s) in &stats {
-        if flagged.contains(&host) || well_known(host) || allowed(host) {
-            continue;
-        }
-        let org = registrable(host).unwrap_or(host);
-        if orgs.contains(&org) && (!s.pixels.is_empty() || !s.shaped.is_empty()) {
-            flagged.push(host);
-        }
-    }
+    let orgs: FastSet<&str> = flagged.iter().map(|h| registrable(h).unwrap_or(h)).collect();
+    let siblings: Vec<&str> = stats
+        .iter()
+        .filter(|(host, s)| {
+            !flagged.contains(*host)
+                && !well_known(host)
+                && !allowed(host)
+                && orgs.contains(registrable(host).unwrap_or(host))
+                && (!s.pixels.is_empty() || !s.shaped.is_empty())
+        })
+        .map(|(host, _)| *host)
+        .collect();
+    flagged.extend(siblings);
     links
         .iter()
         .enumerate()
@@ -302,7 +318,7 @@ pub fn unknown_trackers(
             l.class == Class::Direct
                 && !l.mailto
                 && !l.known_third_party
-                && l.host.is_some_and(|h| flagged.contains(&h))
+                && l.host.is_some_and(|h| flagged.contains(h))
         })
         .map(|(i, _)| i)
         .collect()

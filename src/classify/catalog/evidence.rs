@@ -1,11 +1,13 @@
-//! Classify › catalog: header fingerprints, indexed by header name. The patterns of one header
-//! name form one set, compiled the first time a message has that header; a fingerprint's own
-//! regex (to quote what matched) is compiled only when it matched.
+//! Classify › catalog: header fingerprints, indexed by header name. The literal texts of one
+//! header name's patterns form one Aho-Corasick automaton, built the first time a message has
+//! that header; a pattern's regex is compiled only when its literal is in a header value (or it
+//! has none), so a message pays for the few fingerprints its headers could match.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use aho_corasick::AhoCorasick;
+use regex::{Regex, RegexBuilder};
 
 use super::EspId;
 
@@ -49,13 +51,32 @@ pub(super) fn evidence_regex(pattern: &str) -> Result<Regex, regex::Error> {
         .or_else(|_| RegexBuilder::new(pattern).case_insensitive(true).build())
 }
 
-fn evidence_set(patterns: &[&str]) -> Option<RegexSet> {
-    RegexSetBuilder::new(patterns)
-        .case_insensitive(true)
-        .unicode(false)
-        .build()
-        .or_else(|_| RegexSetBuilder::new(patterns).case_insensitive(true).build())
-        .ok()
+/// Could `pattern` fail to build with ASCII classes, so that [`evidence_regex`] builds it with
+/// Unicode ones (which fold case beyond ASCII)? Only a class that may match a non-ASCII
+/// character makes that happen: `.`, a negated class, `\W`, `\S`, `\D` — or non-ASCII text.
+fn may_need_unicode(pattern: &str) -> bool {
+    let bytes = pattern.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => {
+                if matches!(
+                    bytes.get(i + 1),
+                    Some(b'W' | b'S' | b'D' | b'B' | b'p' | b'P' | b'x' | b'u' | b'U')
+                ) {
+                    return true;
+                }
+                i += 2;
+                continue;
+            }
+            b'.' => return true,
+            b'[' if bytes.get(i + 1) == Some(&b'^') => return true,
+            b if !b.is_ascii() => return true,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
 }
 
 /// The fingerprints of one header name.
@@ -65,8 +86,80 @@ struct Group {
     presence: Vec<(EspId, usize)>,
     /// Fingerprints with a pattern, and the patterns.
     matched: Vec<(EspId, usize)>,
-    patterns: Vec<String>,
-    compiled: OnceLock<Option<RegexSet>>,
+    patterns: Vec<Pattern>,
+    /// The literals of the patterns, and which pattern each belongs to; patterns without a
+    /// literal are tried on every value.
+    prefilter: OnceLock<Prefilter>,
+}
+
+#[derive(Debug)]
+struct Pattern {
+    source: String,
+    compiled: OnceLock<Option<Regex>>,
+}
+
+#[derive(Debug)]
+struct Prefilter {
+    automaton: Option<AhoCorasick>,
+    /// Pattern of each literal of the automaton.
+    owners: Vec<usize>,
+    /// Patterns without a literal.
+    always: Vec<usize>,
+}
+
+impl Group {
+    fn prefilter(&self) -> &Prefilter {
+        self.prefilter.get_or_init(|| {
+            let mut literals = Vec::new();
+            let mut owners = Vec::new();
+            let mut always = Vec::new();
+            for (i, p) in self.patterns.iter().enumerate() {
+                // A pattern that may compile with Unicode case folding (see evidence_regex) can
+                // match text the ASCII-insensitive automaton would not find: always tried.
+                let required =
+                    if may_need_unicode(&p.source) { None } else { super::literal::required(&p.source) };
+                match required {
+                    Some(lits) => {
+                        for l in lits {
+                            literals.push(l);
+                            owners.push(i);
+                        }
+                    }
+                    None => always.push(i),
+                }
+            }
+            let automaton = (!literals.is_empty())
+                .then(|| AhoCorasick::builder().ascii_case_insensitive(true).build(&literals).ok())
+                .flatten();
+            if automaton.is_none() {
+                // No automaton (none needed, or it could not be built): every pattern is tried.
+                always = (0..self.patterns.len()).collect();
+                owners.clear();
+            }
+            Prefilter { automaton, owners, always }
+        })
+    }
+
+    /// Indexes of the patterns that match `value`, ascending.
+    fn matching(&self, value: &str) -> Vec<usize> {
+        let pre = self.prefilter();
+        let mut candidates = pre.always.clone();
+        if let Some(ac) = &pre.automaton {
+            for m in ac.find_overlapping_iter(value) {
+                candidates.push(pre.owners[m.pattern().as_usize()]);
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates.retain(|&i| {
+            let p = &self.patterns[i];
+            p.compiled
+                .get_or_init(|| evidence_regex(&p.source).ok())
+                .as_ref()
+                .is_some_and(|re| re.is_match(value))
+        });
+        candidates
+    }
 }
 
 /// Every fingerprint of a catalog, by lower-case header name.
@@ -83,7 +176,7 @@ impl EvidenceIndex {
             None => group.presence.push((esp, index)),
             Some(p) => {
                 group.matched.push((esp, index));
-                group.patterns.push(p.clone());
+                group.patterns.push(Pattern { source: p.clone(), compiled: OnceLock::new() });
             }
         }
     }
@@ -103,49 +196,69 @@ impl EvidenceIndex {
         if group.patterns.is_empty() {
             return;
         }
-        let set = group.compiled.get_or_init(|| {
-            let patterns: Vec<&str> = group.patterns.iter().map(String::as_str).collect();
-            evidence_set(&patterns)
-        });
-        let value = value();
-        match set {
-            Some(set) => {
-                if set.is_match(&value) {
-                    for i in set.matches(&value).iter() {
-                        let (esp, index) = group.matched[i];
-                        hit(esp, index);
-                    }
-                }
-            }
-            // One bad pattern spoils the set: match one by one.
-            None => {
-                for (i, p) in group.patterns.iter().enumerate() {
-                    if evidence_regex(p).is_ok_and(|re| re.is_match(&value)) {
-                        let (esp, index) = group.matched[i];
-                        hit(esp, index);
-                    }
-                }
-            }
+        for i in group.matching(&value()) {
+            let (esp, index) = group.matched[i];
+            hit(esp, index);
         }
     }
 
-    /// Compiles every set now; the first pattern that does not compile.
+    /// Compiles every pattern now; the first that does not compile.
     pub(super) fn compile_all(&self) -> Result<(), String> {
         for g in self.by_header.values() {
+            g.prefilter();
             for p in &g.patterns {
-                evidence_regex(p).map_err(|e| format!("evidence pattern {p:?}: {e}"))?;
+                evidence_regex(&p.source).map_err(|e| format!("evidence pattern {:?}: {e}", p.source))?;
             }
-            self.hits_all(g);
         }
         Ok(())
     }
+}
 
-    fn hits_all(&self, g: &Group) {
-        if !g.patterns.is_empty() {
-            g.compiled.get_or_init(|| {
-                let patterns: Vec<&str> = g.patterns.iter().map(String::as_str).collect();
-                evidence_set(&patterns)
-            });
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The prefilter never hides a match: for every built-in fingerprint, the automaton's
+    /// candidates on a value are a superset of the patterns that match it (checked on values
+    /// made of each pattern's own literals, upper- and lower-cased, and on a non-ASCII value).
+    #[test]
+    fn the_prefilter_keeps_every_match() {
+        let c = crate::classify::Catalog::builtin();
+        let mut values: Vec<String> = vec!["\u{212a}mail \u{17f}endgrid".into()];
+        for esp in &c.esps {
+            for ev in &esp.evidence {
+                if let Some(lits) = ev.pattern.as_deref().and_then(super::super::literal::required) {
+                    values.push(format!("x {} y", lits.join(" ")));
+                    values.push(lits.join("-").to_ascii_uppercase());
+                }
+            }
         }
+        for g in c.evidence.by_header.values() {
+            let compiled: Vec<Regex> =
+                g.patterns.iter().map(|p| evidence_regex(&p.source).unwrap()).collect();
+            let set = regex::RegexSetBuilder::new(g.patterns.iter().map(|p| p.source.as_str()))
+                .case_insensitive(true)
+                .build()
+                .unwrap();
+            for v in &values {
+                // Most values match no pattern of the group: the set answers those at once.
+                if !set.is_match(v) && g.matching(v).is_empty() {
+                    continue;
+                }
+                let got = g.matching(v);
+                for (i, re) in compiled.iter().enumerate() {
+                    assert_eq!(re.is_match(v), got.contains(&i), "{:?} on {v:?}", g.patterns[i].source);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn unicode_classes_are_seen() {
+        assert!(may_need_unicode("a.b"));
+        assert!(may_need_unicode("[^a]x"));
+        assert!(may_need_unicode(r"\Wx"));
+        assert!(!may_need_unicode(r"d=sendgrid\.info"));
+        assert!(!may_need_unicode(r"[a-z0-9]+\d"));
     }
 }

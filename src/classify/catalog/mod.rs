@@ -9,6 +9,7 @@
 
 mod evidence;
 mod hosts;
+mod literal;
 pub mod schema;
 mod shapes;
 

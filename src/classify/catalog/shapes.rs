@@ -8,11 +8,15 @@
 //! fixed first segment, and the lower catalog index of the two wins.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
+use aho_corasick::AhoCorasick;
 use regex::{RegexSet, RegexSetBuilder};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::Look;
+
+use super::Fnv;
 
 /// Shapes with more literal prefixes than this go to the group searched for every URL.
 const MAX_PREFIXES: usize = 32;
@@ -186,11 +190,17 @@ fn segments_by_syntax(pattern: &str) -> Option<Vec<String>> {
 pub(super) struct ShapeIndex {
     /// The patterns as compiled (a self-hosted product's with its sub-folder prefix).
     sources: Vec<String>,
-    by_segment: HashMap<String, Group>,
+    by_segment: HashMap<String, Group, BuildHasherDefault<Fnv>>,
     /// Self-hosted products' shapes, by the segment they start with wherever it sits in the path.
-    by_any_segment: HashMap<String, Group>,
-    /// Shapes without a fixed first segment: searched for every URL.
+    by_any_segment: HashMap<String, Group, BuildHasherDefault<Fnv>>,
+    /// Shapes without a fixed first segment: searched for every URL that contains one of their
+    /// literals.
     everywhere: Group,
+    /// The literals of the `everywhere` shapes (ASCII case-insensitive, a superset of what the
+    /// shapes match); `None` when some shape has none, so the group is always searched.
+    everywhere_literals: OnceLock<Option<AhoCorasick>>,
+    /// The longest segment `by_any_segment` has: longer path segments (tokens) are not looked up.
+    longest_any: usize,
 }
 
 /// A self-hosted product's shape `^/x…` also matches under any sub-folder: `^(?:/[^/?#]*)*?/x…`.
@@ -227,12 +237,20 @@ impl ShapeIndex {
             }
         }
         let group = |members: Vec<usize>| Group { members, compiled: OnceLock::new() };
-        let groups = |map: HashMap<String, Vec<usize>>| map.into_iter().map(|(k, v)| (k, group(v))).collect();
+        let groups = |map: HashMap<String, Vec<usize>>| {
+            map.into_iter().map(|(k, v)| (k, group(v))).collect::<HashMap<_, _, BuildHasherDefault<Fnv>>>()
+        };
         Ok(ShapeIndex {
             sources: sources.into_iter().map(|(p, own)| if own { sub_folder(&p) } else { p }).collect(),
             by_segment: groups(by_segment),
             by_any_segment: groups(by_any_segment),
             everywhere: group(everywhere),
+            everywhere_literals: OnceLock::new(),
+            longest_any: 0,
+        })
+        .map(|mut index| {
+            index.longest_any = index.by_any_segment.keys().map(String::len).max().unwrap_or(0);
+            index
         })
     }
 
@@ -260,15 +278,35 @@ impl ShapeIndex {
                 best = Some(best.map_or(i, |b| b.min(i)));
             }
         };
-        take(self.search(&self.everywhere, path_query));
+        // Most paths contain none of the literals the shapes without a fixed segment need: their
+        // search is skipped then (the same answer, as none of them can match).
+        let literals = self.everywhere_literals.get_or_init(|| {
+            let mut all = Vec::new();
+            for &i in &self.everywhere.members {
+                all.extend(super::literal::required(&self.sources[i])?);
+            }
+            AhoCorasick::builder().ascii_case_insensitive(true).build(&all).ok()
+        });
+        if literals.as_ref().is_none_or(|ac| ac.is_match(path_query)) {
+            take(self.search(&self.everywhere, path_query));
+        }
         if !self.by_any_segment.is_empty() && path_query.starts_with('/') {
             let path = path_query.split_once('?').map_or(path_query, |(p, _)| p);
-            for (n, segment) in path[1..].split('/').enumerate() {
+            // A group is searched once, whichever of its segments the path repeats (the first
+            // few remembered; a path repeating more is searched again, with the same answer).
+            let mut searched: [*const Group; 4] = [std::ptr::null(); 4];
+            let mut n = 0;
+            for segment in path[1..].split('/').filter(|s| s.len() <= self.longest_any) {
                 if let Some(g) = self.by_any_segment.get(segment) {
-                    // A group is searched once, whichever of its segments the path repeats.
-                    if !path[1..].split('/').take(n).any(|earlier| earlier == segment) {
-                        take(self.search(g, path_query));
+                    let at: *const Group = g;
+                    if searched[..n].contains(&at) {
+                        continue;
                     }
+                    if n < searched.len() {
+                        searched[n] = at;
+                        n += 1;
+                    }
+                    take(self.search(g, path_query));
                 }
             }
         }
