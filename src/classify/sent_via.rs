@@ -12,8 +12,9 @@ use super::Catalog;
 /// 2") is appended to the evidence when given.
 pub fn detect(headers: &[HeaderField], catalog: &Catalog, context: Option<&str>) -> Vec<SentVia> {
     // Per ESP, its most specific fingerprint that matched (lowest index in its evidence list)
-    // and the first header that shows it.
+    // and the first header that shows it, and whether a fingerprint that is not weak matched.
     let mut best: Vec<Option<(usize, usize)>> = Vec::new();
+    let mut strong: Vec<bool> = Vec::new();
     for (pos, h) in headers.iter().enumerate() {
         catalog.evidence_hits(
             &h.name,
@@ -21,16 +22,22 @@ pub fn detect(headers: &[HeaderField], catalog: &Catalog, context: Option<&str>)
             |esp, index| {
                 if best.len() <= esp {
                     best.resize(esp + 1, None);
+                    strong.resize(esp + 1, false);
                 }
                 if best[esp].is_none_or(|(i, _)| index < i) {
                     best[esp] = Some((index, pos));
                 }
+                strong[esp] |= !catalog.esps[esp].evidence[index].weak;
             },
         );
     }
     let mut found: Vec<(usize, SentVia)> = Vec::new();
     for (esp, hit) in best.iter().enumerate() {
         let Some((index, pos)) = *hit else { continue };
+        // Weak fingerprints alone (headers forged mail copies) name nobody.
+        if !strong[esp] {
+            continue;
+        }
         let e = &catalog.esps[esp];
         let ev = &e.evidence[index];
         let evidence = match ev.regex() {
@@ -83,6 +90,24 @@ mod tests {
             ["Klaviyo", "SparkPost"]
         );
         assert!(names(&[h("From", "a@example.com"), h("Received", "from mx.example.org")]).is_empty());
+    }
+
+    #[test]
+    fn weak_fingerprints_need_company() {
+        // A kit copies X-SFMC-Stack and List-ID .xt.local into mail sent elsewhere.
+        let forged = [h("X-SFMC-Stack", "11"), h("List-ID", "<.7289367.xt.local>")];
+        assert!(names(&forged).is_empty());
+        let genuine = [h("X-SFMC-Stack", "11"), h("x-job", "7289367_2209531")];
+        assert_eq!(names(&genuine), ["Salesforce Marketing Cloud"]);
+        // SES's Message-ID fingerprint is its exact format, not the domain alone.
+        assert!(names(&[h("Message-ID", "<Ab12Cd34Ef56Gh78Ij90Kl12Mn@email.amazonses.com>")]).is_empty());
+        assert_eq!(
+            names(&[h(
+                "Message-ID",
+                "<0100018b69130900-ec71f0a1-2b3c-4d5e-8f90-123456789abc-000000@email.amazonses.com>"
+            )]),
+            ["Amazon SES"]
+        );
     }
 
     #[test]

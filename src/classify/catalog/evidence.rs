@@ -18,12 +18,14 @@ pub struct Evidence {
     pub header: String,
     /// Value pattern (case-insensitive), as written.
     pub pattern: Option<String>,
+    /// Names the service only together with another of its fingerprints.
+    pub weak: bool,
     compiled: OnceLock<Option<Regex>>,
 }
 
 impl Evidence {
-    pub(super) fn new(header: String, pattern: Option<String>) -> Evidence {
-        Evidence { header, pattern, compiled: OnceLock::new() }
+    pub(super) fn new(header: String, pattern: Option<String>, weak: bool) -> Evidence {
+        Evidence { header, pattern, weak, compiled: OnceLock::new() }
     }
 
     /// The compiled value pattern (`None` without one, or when it does not compile).
@@ -35,7 +37,7 @@ impl Evidence {
 
 impl Clone for Evidence {
     fn clone(&self) -> Evidence {
-        Evidence::new(self.header.clone(), self.pattern.clone())
+        Evidence::new(self.header.clone(), self.pattern.clone(), self.weak)
     }
 }
 

@@ -266,8 +266,11 @@ impl Catalog {
                     shape_meta.push((id, shape));
                 }
             }
-            let evidence: Vec<Evidence> =
-                entry.evidence.iter().map(|e| Evidence::new(e.header.clone(), e.pattern.clone())).collect();
+            let evidence: Vec<Evidence> = entry
+                .evidence
+                .iter()
+                .map(|e| Evidence::new(e.header.clone(), e.pattern.clone(), e.weak))
+                .collect();
             for (i, ev) in evidence.iter().enumerate() {
                 if validate {
                     if let Some(p) = &ev.pattern {
@@ -439,7 +442,10 @@ mod tests {
         let odd = EspEntry {
             name: "Tab\there\nand \\ back".into(),
             activate: Some("a\tb".into()),
-            evidence: vec![EvidenceEntry { header: "X-A".into(), pattern: Some("x\ty".into()) }],
+            evidence: vec![
+                EvidenceEntry { header: "X-A".into(), pattern: Some("x\ty".into()), weak: true },
+                EvidenceEntry { header: "X-B".into(), pattern: None, weak: false },
+            ],
             ..EspEntry::default()
         };
         let round = schema::compact::read(&schema::compact::write(std::slice::from_ref(&odd))).unwrap();

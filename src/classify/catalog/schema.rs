@@ -210,6 +210,10 @@ pub struct EvidenceEntry {
     /// Case-insensitive regex on the unfolded value; any value when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
+    /// A fingerprint that forged mail is known to copy: it names the service only together
+    /// with another fingerprint of the same entry.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub weak: bool,
 }
 
 /// A catalog file: `[[esp]]` tables.
@@ -311,6 +315,9 @@ pub mod compact {
                 line(&mut out, "no_custom_domain", "");
             }
             for ev in &e.evidence {
+                if ev.weak {
+                    line(&mut out, "evidence_weak", "");
+                }
                 match &ev.pattern {
                     Some(p) => {
                         let mut v = String::new();
@@ -331,6 +338,8 @@ pub mod compact {
     /// Reads the compact form. The text is the build's own output: an unknown key is a bug.
     pub fn read(text: &str) -> Result<Vec<EspEntry>, String> {
         let mut entries: Vec<EspEntry> = Vec::new();
+        // `evidence_weak` marks the fingerprint on the next evidence line.
+        let mut weak = false;
         for (n, raw) in text.lines().enumerate() {
             if raw == "@" {
                 entries.push(EspEntry::default());
@@ -369,7 +378,11 @@ pub mod compact {
                 "self_hosted" => e.self_hosted = true,
                 "cname_unconfirmed" => e.cname_confirmed = false,
                 "no_custom_domain" => e.custom_domain = false,
-                "evidence_header" => e.evidence.push(EvidenceEntry { header: v(), pattern: None }),
+                "evidence_weak" => weak = true,
+                "evidence_header" => {
+                    e.evidence.push(EvidenceEntry { header: v(), pattern: None, weak });
+                    weak = false;
+                }
                 "evidence" => {
                     let (header, pattern) = value
                         .split_once('\t')
@@ -377,7 +390,9 @@ pub mod compact {
                     e.evidence.push(EvidenceEntry {
                         header: unescape(header).into_owned(),
                         pattern: Some(unescape(pattern).into_owned()),
+                        weak,
                     });
+                    weak = false;
                 }
                 other => return Err(format!("line {}: unknown key {other:?}", n + 1)),
             }
