@@ -4,15 +4,18 @@
 //!
 //! - **a funnel**: two or more different tracker-shaped click or unsubscribe URLs go through it
 //!   (an opaque token, and nothing readable around it: [`super::token::tracker_shaped`]), and it
-//!   is either named like a tracking host (`click.`, `links.`, `t.` …), or — when it is not on
-//!   the sender's own domain, and the tokens are not plain hex ids (commits, UUIDs) — carries
-//!   half the message's links or an open pixel as well;
+//!   is either named like a tracking host (a `click.`, `links.`, `t.`, `url2508.` … subdomain
+//!   label), or — when it is not on the sender's own domain — its domain is named like a
+//!   mailing or tracking service (`…mail`, `send…`, `…track`), the tokens are not plain hex ids
+//!   (commits, UUIDs), and it carries half the message's links or an open pixel as well;
 //! - **a lone tracked link** on a host named like a tracking host, with an open pixel there
 //!   whose token differs from the link's (a hand-made beacon reuses one id for both);
 //! - a host of the same organisation as one of those, with a pixel or a tracker-shaped link.
 //!
 //! One link with a token is never enough: a password-reset link, a document on a file host or
-//! an order page looks like that too. Every link on a flagged host is an unknown tracker.
+//! an order page looks like that too; and a funnel through a domain that does not name itself
+//! as tracking (a spam kit's throw-away domain, a shop's ids) is not a sending platform's. Every
+//! link on a flagged host is an unknown tracker.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
@@ -210,9 +213,44 @@ fn well_known(host: &str) -> bool {
     WELL_KNOWN.contains(&org) || WELL_KNOWN.contains(&host)
 }
 
+/// The organisational domain of `host`: its registrable domain, or its last two labels where the
+/// suffix is not a public one (`.test`).
+fn org_of(host: &str) -> &str {
+    registrable(host).unwrap_or_else(|| {
+        let mut dots = host.rmatch_indices('.');
+        match (dots.next(), dots.next()) {
+            (Some(_), Some((i, _))) => &host[i + 1..],
+            _ => host,
+        }
+    })
+}
+
+/// Is `label` a tracking word, alone or numbered (`click`, `links-1`, `url2508`, `r20`)?
+fn tracking_word(label: &str) -> bool {
+    let word = label.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-');
+    TRACKING_LABELS.contains(&label) || (word.len() < label.len() && TRACKING_LABELS.contains(&word))
+}
+
+/// Does a subdomain label of `host` (left of its registrable domain) name it a tracking host?
 fn tracking_label(host: &str) -> bool {
-    let first = host.split('.').next().unwrap_or("");
-    TRACKING_LABELS.contains(&first)
+    let org = org_of(host);
+    let sub = host.strip_suffix(org).map_or("", |s| s.trim_end_matches('.'));
+    !sub.is_empty() && sub.split('.').any(tracking_word)
+}
+
+/// Words that tracking and mailing services put in their own domain names.
+const NAME_HINTS: [&str; 16] = [
+    "mail", "track", "trk", "link", "links", "lnk", "click", "clk", "send", "email", "news", "list",
+    "campaign", "mkt", "bounce", "redirect",
+];
+
+/// Does the registrable name of `host` start or end with a tracking or mailing word
+/// (`sendgrid`, `awstrack`, `hubspotlinks`, `dripemail2`)? Spam kits' throw-away domains
+/// (`morphino.click`, `homeharmonynest.xyz`) do not name themselves so.
+fn tracking_name(host: &str) -> bool {
+    let org = org_of(host);
+    let name = org.split('.').next().unwrap_or("").trim_end_matches(|c: char| c.is_ascii_digit());
+    NAME_HINTS.iter().any(|h| name.len() > h.len() && (name.starts_with(h) || name.ends_with(h)))
 }
 
 /// The tokens of a URL's path, to tell a pixel's id from a link's.
@@ -241,7 +279,7 @@ pub fn unknown_trackers(
     from_domain: Option<&str>,
     allowed: impl Fn(&str) -> bool,
 ) -> Vec<usize> {
-    let from_org = from_domain.map(|d| registrable(d).unwrap_or(d));
+    let from_org = from_domain.map(org_of);
     // Hosts the catalog knows in this message (some link on them is classified).
     let known: FastSet<&str> =
         links.iter().filter(|l| l.class != Class::Direct).filter_map(|l| l.host).collect();
@@ -280,12 +318,15 @@ pub fn unknown_trackers(
             continue;
         }
         let label = tracking_label(host);
-        let own = from_org.is_some_and(|o| registrable(host).unwrap_or(host) == o);
+        let own = from_org.is_some_and(|o| org_of(host) == o);
         let share = s.clicks * 2 >= all_clicks.len().max(1);
-        // A tracking name vouches for hex tokens too; without one, ids of commits, documents and
-        // events (plain hex, UUIDs) are not enough.
-        let funnel =
-            (label && s.shaped.len() >= 2) || (!own && s.strong >= 2 && (share || !s.pixels.is_empty()));
+        // Tracking infrastructure names itself (a `click.` host, a `…mail`/`send…` domain):
+        // without that, funnels of tokens are a spam kit's throw-away domains or a site's ids,
+        // not a sending platform. A tracking host name vouches for hex tokens too; a tracking
+        // domain name alone needs tokens that are not plain hex ids (commits, UUIDs), and half
+        // the links or a pixel.
+        let named = !own && tracking_name(host) && s.strong >= 2 && (share || !s.pixels.is_empty());
+        let funnel = (label && s.shaped.len() >= 2) || named;
         let lone = s.shaped.len() == 1 && label && {
             let link_tokens = tokens(s.shaped[0]);
             s.pixels.iter().any(|p| {
@@ -298,14 +339,14 @@ pub fn unknown_trackers(
         }
     }
     // Sibling hosts of a flagged organisation that show tracking of their own.
-    let orgs: FastSet<&str> = flagged.iter().map(|h| registrable(h).unwrap_or(h)).collect();
+    let orgs: FastSet<&str> = flagged.iter().map(|h| org_of(h)).collect();
     let siblings: Vec<&str> = stats
         .iter()
         .filter(|(host, s)| {
             !flagged.contains(*host)
                 && !well_known(host)
                 && !allowed(host)
-                && orgs.contains(registrable(host).unwrap_or(host))
+                && orgs.contains(org_of(host))
                 && (!s.pixels.is_empty() || !s.shaped.is_empty())
         })
         .map(|(host, _)| *host)
@@ -361,6 +402,24 @@ mod tests {
             link("https://x1.mailer.test/o/QwE456rTy123UiO.gif", Role::Open),
         ];
         assert_eq!(flagged(&links, "example.com"), ["x1.mailer.test"]);
+    }
+
+    #[test]
+    fn spam_kits_throw_away_domains_are_not_sending_platforms() {
+        let kit = [
+            link("http://morphino.test/4SzqlR816QqTl61ghgwpwdmbd84KQZEGLM", Role::Click),
+            link("http://morphino.test/5SzqlR816QqTl61ghgwpwdmbd84KQZEGLN", Role::Unsubscribe),
+            link("http://ab12cd.homeharmonynest.test/3xYz9Ab12Cd34Ef56Gh78Ij", Role::Open),
+            link("http://ab12cd.homeharmonynest.test/4xYz9Ab12Cd34Ef56Gh78Ij", Role::Click),
+            link("http://ab12cd.homeharmonynest.test/5xYz9Ab12Cd34Ef56Gh79Kl", Role::Click),
+        ];
+        assert!(flagged(&kit, "example.com").is_empty());
+        // A domain that names itself a mailer, with strong tokens and half the links, is.
+        let named = [
+            link("https://go.newsmailer.test/c/AbC123xYz789DeF", Role::Click),
+            link("https://go.newsmailer.test/c/ZyX987wVu654TsR", Role::Click),
+        ];
+        assert_eq!(flagged(&named, "example.com"), ["go.newsmailer.test"]);
     }
 
     #[test]
