@@ -1,4 +1,4 @@
-//! Unwrap: generic redirect parameters — `url`, `u`, `q`, `redirect`, `target`, `dest`, `link`,
+//! Unwrap: generic redirect parameters — `url`, `adurl`, `u`, `q`, `redirect`, `target`, `dest`, `link`,
 //! `goto`, … — whose value is an absolute http(s) URL after percent-decoding (repeated for
 //! double encoding). Share endpoints (`/sharer`, `/intent/tweet`) and searches are not redirects.
 
@@ -8,6 +8,7 @@ use super::{Step, Target};
 /// Parameter names tried, most specific first (matched case-insensitively).
 const NAMES: &[&str] = &[
     "url",
+    "adurl",
     "redirect",
     "redirect_url",
     "redirecturl",
@@ -60,6 +61,7 @@ mod tests {
     )]
     #[case("https://track.example.net/c?u=https%253A%252F%252Fshop.example.com%252Fitem%253Fid%253D7%2526color%253Dred&t=1", "https://shop.example.com/item?id=7&color=red")]
     #[case("https://via.intercom.io/c?url=https%3A%2F%2Fx.example%2F&h=abc", "https://x.example/")]
+    #[case("https://adclick.g.doubleclick.net/pcs/click?xai=AbC&sig=Cg0&adurl=https%3A%2F%2Fshop.example.com%2Fsale", "https://shop.example.com/sale")]
     #[case("https://app.hive.co/email/elt/abc?next=https%3A%2F%2Fx.example%2Fn", "https://x.example/n")]
     #[case("https://rover.ebay.com/rover/0/e11070/7?loc=https%3A%2F%2Fx.example%2Fl", "https://x.example/l")]
     fn decodes(#[case] wrapped: &str, #[case] want: &str) {
