@@ -252,10 +252,9 @@ fn unknown_tracker(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 
 /// How to teach linkaudit an unknown tracking host.
 fn teach(ctx: &Context<'_>, host: &str) -> String {
-    let org = crate::classify::domain::registrable(host).unwrap_or(host);
     let expect = if ctx.opts.expect.is_empty() { "run with" } else { "add" };
     format!(
-        "If {host} is your own tracking domain, {expect} --expect {host}. If it belongs to an ESP or tracking service, teach linkaudit in linkaudit.toml: [[esp]] name = \"…\", tracking_hosts = [\"{org}\"] (and see `linkaudit explain URL`)"
+        "If {host} is your own tracking domain, {expect} --expect {host}. If it belongs to an ESP or tracking service, teach linkaudit in linkaudit.toml: [[esp]] name = \"…\", tracking_hosts = [\"{host}\"] (and see `linkaudit explain URL`)"
     )
 }
 
