@@ -167,7 +167,7 @@ thread_local! {
 /// one, and a message's links share a few: a small per-thread table hands out the same string
 /// instead of allocating one per field and link.
 fn shared(host: &str) -> Arc<str> {
-    let slot = (catalog::fnv(host.as_bytes()) % SHARED_SLOTS as u64) as usize;
+    let slot = (catalog::slot_hash(host.as_bytes()) % SHARED_SLOTS as u64) as usize;
     SHARED_HOSTS.with(|table| {
         let mut table = table.borrow_mut();
         match &table[slot] {

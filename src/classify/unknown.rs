@@ -17,10 +17,7 @@
 //! as tracking (a spam kit's throw-away domain, a shop's ids) is not a sending platform's. Every
 //! link on a flagged host is an unknown tracker.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::BuildHasherDefault;
 
-use super::catalog::Fnv;
 use super::domain::registrable;
 use super::token::{is_token, tracker_shaped};
 use super::{Class, Role};
@@ -192,8 +189,8 @@ struct HostStats<'a> {
 /// Pixels kept per host.
 const MAX_PIXELS: usize = 16;
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
-type FastSet<K> = HashSet<K, BuildHasherDefault<Fnv>>;
+type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
+type FastSet<K> = rustc_hash::FxHashSet<K>;
 
 /// A token made of lower-case hex digits (and dashes): the id of a commit, a UUID.
 fn hex_id(s: &str) -> bool {

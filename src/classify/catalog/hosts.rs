@@ -2,13 +2,12 @@
 //! (numbered families such as `us\d+.mailchimp.com`) grouped by the literal domain they end
 //! in, each group compiled the first time a host with that suffix is looked up.
 
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
 use regex::{Regex, RegexBuilder};
+use rustc_hash::FxHashMap;
 
-use super::{EspId, Fnv, HostRole};
+use super::{EspId, HostRole};
 
 /// A host (suffix) entry: whose, what for, and the path prefix it needs.
 #[derive(Debug, Clone)]
@@ -32,7 +31,7 @@ struct Pattern {
 /// Exact hosts and host patterns.
 #[derive(Debug)]
 pub(super) struct HostTable {
-    pub(super) exact: HashMap<String, Vec<HostEntry>, BuildHasherDefault<Fnv>>,
+    pub(super) exact: FxHashMap<String, Vec<HostEntry>>,
     /// Patterns in lookup order (content before tracking, catalog order within each).
     patterns: Vec<Pattern>,
 }
@@ -50,7 +49,7 @@ fn regex(source: &str) -> Option<Regex> {
 
 impl HostTable {
     pub(super) fn new(
-        exact: HashMap<String, Vec<HostEntry>, BuildHasherDefault<Fnv>>,
+        exact: FxHashMap<String, Vec<HostEntry>>,
         patterns: Vec<(String, (EspId, HostRole))>,
     ) -> HostTable {
         let patterns = patterns
@@ -96,7 +95,7 @@ mod tests {
     #[test]
     fn the_first_pattern_in_order_wins_and_others_are_not_compiled() {
         let t = HostTable::new(
-            HashMap::default(),
+            FxHashMap::default(),
             vec![
                 (r"^x\d+\.numbered\.test$".into(), (0, HostRole::Content)),
                 (r"^(.+\.)?numbered\.test$".into(), (1, HostRole::Tracking)),

@@ -14,8 +14,9 @@ pub mod schema;
 mod shapes;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
+
+use rustc_hash::FxHashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock};
 
@@ -41,33 +42,12 @@ static BUILTIN_CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
     Catalog::from_entries(entries, false).expect("the built-in catalog is valid")
 });
 
-/// FNV-1a: the host table is looked up once per domain suffix of every link, with short keys
-/// that come from the catalog, so SipHash's flooding resistance buys nothing and costs most of
-/// the lookup.
-#[derive(Default)]
-pub(crate) struct Fnv(u64);
-
-/// FNV-1a of `bytes`: the slot of a host in the per-thread tables (catalog lookups, shared
-/// host strings).
-pub(crate) fn fnv(bytes: &[u8]) -> u64 {
-    let mut hasher = Fnv::default();
+/// The hash of `bytes` (FxHash): the slot of a host in the per-thread tables (catalog lookups,
+/// shared host strings).
+pub(crate) fn slot_hash(bytes: &[u8]) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
     hasher.write(bytes);
     hasher.finish()
-}
-
-impl Hasher for Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 /// What an ESP-owned host is for.
@@ -220,7 +200,7 @@ impl Catalog {
     /// pattern is an error at start-up rather than a pattern that never matches; the built-in
     /// catalog is checked by its tests instead, and compiles lazily.
     fn from_entries(entries: Vec<EspEntry>, validate: bool) -> Result<Catalog, String> {
-        let mut exact: HashMap<String, Vec<HostEntry>, BuildHasherDefault<Fnv>> = HashMap::default();
+        let mut exact: FxHashMap<String, Vec<HostEntry>> = FxHashMap::default();
         let mut content_patterns = Vec::new();
         let mut tracking_patterns = Vec::new();
         let mut shape_sources = Vec::new();
@@ -320,7 +300,7 @@ impl Catalog {
         // A message's links share a few hosts, and the host patterns (regexes) cost more than
         // the rest of a lookup: answers that do not depend on the path are remembered per thread
         // in a small direct-mapped table (a pure function's results, so nothing else changes).
-        let slot = (fnv(host.as_bytes()) % MEMO_SLOTS as u64) as usize;
+        let slot = (slot_hash(host.as_bytes()) % MEMO_SLOTS as u64) as usize;
         let remembered = PATTERN_MEMO.with(|memo| {
             let memo = memo.borrow();
             let entry = &memo[slot];

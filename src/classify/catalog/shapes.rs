@@ -8,15 +8,14 @@
 //! fixed first segment, and the lower catalog index of the two wins.
 
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 use regex::{RegexSet, RegexSetBuilder};
+use rustc_hash::FxHashMap;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::Look;
 
-use super::Fnv;
 
 /// Shapes with more literal prefixes than this go to the group searched for every URL.
 const MAX_PREFIXES: usize = 32;
@@ -190,9 +189,9 @@ fn segments_by_syntax(pattern: &str) -> Option<Vec<String>> {
 pub(super) struct ShapeIndex {
     /// The patterns as compiled (a self-hosted product's with its sub-folder prefix).
     sources: Vec<String>,
-    by_segment: HashMap<String, Group, BuildHasherDefault<Fnv>>,
+    by_segment: FxHashMap<String, Group>,
     /// Self-hosted products' shapes, by the segment they start with wherever it sits in the path.
-    by_any_segment: HashMap<String, Group, BuildHasherDefault<Fnv>>,
+    by_any_segment: FxHashMap<String, Group>,
     /// Shapes without a fixed first segment: searched for every URL that contains one of their
     /// literals.
     everywhere: Group,
@@ -238,7 +237,7 @@ impl ShapeIndex {
         }
         let group = |members: Vec<usize>| Group { members, compiled: OnceLock::new() };
         let groups = |map: HashMap<String, Vec<usize>>| {
-            map.into_iter().map(|(k, v)| (k, group(v))).collect::<HashMap<_, _, BuildHasherDefault<Fnv>>>()
+            map.into_iter().map(|(k, v)| (k, group(v))).collect::<FxHashMap<_, _>>()
         };
         Ok(ShapeIndex {
             sources: sources.into_iter().map(|(p, own)| if own { sub_folder(&p) } else { p }).collect(),
