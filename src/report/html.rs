@@ -5,9 +5,18 @@
 //!
 //! The page loads nothing and runs nothing: a Content-Security-Policy of `default-src 'none'`
 //! (only inline styles), no script at all — the class filter is CSS (`:has()` on radio
-//! buttons) — and the preview sits in an `<iframe sandbox srcdoc>` after [`super::preview`]
-//! has taken out everything that could load, run or navigate. Every string from the message is
-//! HTML-escaped, and control and bidi characters are shown as `\u{…}` escapes.
+//! buttons) — and the preview sits in an `<iframe sandbox="allow-same-origin" srcdoc>` after
+//! [`super::preview`] has taken out everything that could load, run or navigate. Every string
+//! from the message is HTML-escaped, and control and bidi characters are shown as `\u{…}` escapes.
+//!
+//! Why `allow-same-origin`: Chromium puts a frame sandboxed into an opaque origin (`sandbox=""`)
+//! into a renderer process of its own (its "isolated sandboxed iframes"), and the page can be
+//! drawn — a `--screenshot`, a print, a first paint — before that process has drawn the frame: a
+//! white box where the email should be (4 to 7 screenshots of 15 here). With the page's own
+//! origin the frame is drawn with the page, in one process. Nothing is given up: without
+//! `allow-scripts` no script can run in the frame to use that origin (nor could it under the
+//! page's CSP, which a `srcdoc` frame inherits, or the preview's own), and forms, pop-ups and
+//! navigation of the page stay blocked by the sandbox.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write;
@@ -232,7 +241,7 @@ fn message(out: &mut String, i: usize, m: &MessageReport, page: &Page<'_>) {
         let _ = write!(
             out,
             "<figure><figcaption>Part {} (text/html) — images and pixels are not loaded, links are \
-             not followed</figcaption><iframe sandbox=\"\" referrerpolicy=\"no-referrer\" loading=\"eager\" \
+             not followed</figcaption><iframe sandbox=\"allow-same-origin\" referrerpolicy=\"no-referrer\" loading=\"eager\" \
              title=\"Preview of part {}\" srcdoc=\"{}\"></iframe></figure>",
             t(&p.part),
             t(&p.part),
