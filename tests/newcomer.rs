@@ -2,6 +2,8 @@
 //! command line (`assert_cmd`). The HTML report's preview and readability are checked in a
 //! browser in `tests/html.rs`.
 
+use std::path::Path;
+
 use assert_cmd::Command;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -84,4 +86,90 @@ fn watch_and_domain_help_speak_their_own_terms() {
     let domain = stdout(&["domain", "--help"]);
     assert!(domain.contains("one test suite per host"), "{domain}");
     assert!(!domain.contains("Grouped per message"), "{domain}");
+}
+
+fn run_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = linkaudit().arg(dir).args(["--no-config", "--no-progress"]).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn a_gate_that_finds_no_message_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    // An empty folder, in every format: exit 2 and a message naming the folder.
+    for format in ["text", "json", "github", "junit"] {
+        let (code, _, err) = run_in(dir.path(), &["-f", format]);
+        assert_eq!(code, 2, "{format}: {err}");
+        assert!(err.contains("no messages found in"), "{format}: {err}");
+        assert!(err.contains(".eml, .emlx, .mbox, .mbx and .txt"), "{format}: {err}");
+    }
+    // Files of other kinds: counted, Outlook's .msg named.
+    std::fs::write(dir.path().join("a.msg"), b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1").unwrap();
+    std::fs::write(dir.path().join("b.msg"), b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1").unwrap();
+    std::fs::write(dir.path().join("report.pdf"), b"%PDF-1.7").unwrap();
+    std::fs::write(dir.path().join(".DS_Store"), b"x").unwrap();
+    std::fs::write(dir.path().join("notes.txt"), b"remember the sale\n").unwrap();
+    let (code, out, err) = run_in(dir.path(), &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(err.contains("3 other files in the folders skipped (2 .msg, 1 .pdf)"), "{err}");
+    assert!(err.contains("Outlook .msg files are not read"), "{err}");
+    assert!(err.contains("notes.txt: skipped, not an email message"), "{err}");
+    assert!(!err.contains("DS_Store"), "{err}");
+    // A wrong path is no pass either.
+    let (code, _, err) = run_in(&dir.path().join("not-downloaded"), &["-f", "json"]);
+    assert_eq!(code, 2, "{err}");
+    // One message among them: audited, the others still counted, the exit code the findings'.
+    std::fs::copy(
+        Path::new(ROOT).join("fixtures/quickstart/newsletter-fixed.eml"),
+        dir.path().join("ok.eml"),
+    )
+    .unwrap();
+    let (code, out, err) = run_in(dir.path(), &["--expect", "track.example.com"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("summary: 1 message"), "{out}");
+    assert!(err.contains("3 other files"), "{err}");
+}
+
+#[test]
+fn folders_explicit_paths_and_watch_take_the_same_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let sends = dir.path().join("sends");
+    std::fs::create_dir(&sends).unwrap();
+    // Gmail's "Show original" saved as text (the README's way), an mbox named .mbx, an .eml.
+    std::fs::copy(Path::new(ROOT).join("fixtures/input/gmail-show-original.txt"), sends.join("a.txt"))
+        .unwrap();
+    std::fs::copy(Path::new(ROOT).join("fixtures/input/two-messages.mbox"), sends.join("b.mbx")).unwrap();
+    std::fs::copy(Path::new(ROOT).join("fixtures/quickstart/newsletter.eml"), sends.join("c.eml")).unwrap();
+    let sources = |json: &str| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        v["messages"].as_array().unwrap().iter().map(|m| m["source"].as_str().unwrap().to_string()).collect()
+    };
+    let (_, folder, err) = run_in(&sends, &["-f", "json"]);
+    let folder = sources(&folder);
+    assert_eq!(folder.len(), 4, "{folder:?} {err}");
+    let explicit = linkaudit()
+        .args([sends.join("a.txt"), sends.join("b.mbx"), sends.join("c.eml")])
+        .args(["--no-config", "-f", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(sources(&String::from_utf8(explicit.stdout).unwrap()), folder);
+    let watched = linkaudit()
+        .arg("watch")
+        .arg(&sends)
+        .args(["--once", "--no-config", "--no-reports", "-f", "json-lines"])
+        .output()
+        .unwrap();
+    let watched: Vec<String> = String::from_utf8(watched.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["type"] == "message")
+        .map(|v| v["source"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(watched, folder);
 }

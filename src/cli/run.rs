@@ -50,7 +50,7 @@ pub fn run(args: &AuditArgs) -> Exit {
     let from_config = config_fail_on(&config);
     let threshold = threshold(args.common.fail_on, from_config);
     let mut failures: Vec<(String, String)> = Vec::new();
-    let inputs = inputs::expand(&args.paths, &mut failures);
+    let inputs::Expanded { inputs, skipped } = inputs::expand(&args.paths, &mut failures);
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build() {
         Ok(p) => p,
         Err(e) => {
@@ -95,6 +95,9 @@ pub fn run(args: &AuditArgs) -> Exit {
         }
     }
     progress.finish_and_clear();
+    if let Some(note) = inputs::skipped_text(&skipped) {
+        eprintln!("linkaudit: note: {note}");
+    }
     sink.finish(args, &opts)
 }
 
@@ -129,6 +132,7 @@ fn emit(
                 reports.into_iter().try_for_each(|(m, text)| sink.message(m, text))?
             }
             Audited::Failed(message) => sink.failure(name, message),
+            Audited::Skipped(why) => sink.skipped(name, why),
             Audited::Mbox => stream_mbox(input, &name, opts, pool, sink)?,
         }
         progress.inc(1);
@@ -150,6 +154,8 @@ enum Audited {
     /// The reports, each with its output when the worker rendered it (see [`Prerender`]).
     Reports(Vec<(MessageReport, Option<String>)>),
     Failed(String),
+    /// A `.txt` found in a folder that is not an email (see [`Input::may_skip`]), and why.
+    Skipped(String),
     /// An mbox: streamed by the main loop with [`stream_mbox`], in order.
     Mbox,
 }
@@ -251,6 +257,7 @@ fn audit_input(input: &Input, opts: &Options, render: Option<Prerender>) -> Name
             read = bytes.len() as u64;
             match linkaudit::audit_all(&name, &bytes, opts) {
                 Ok(reports) => Audited::Reports(reports.into_iter().map(|m| rendered(m, render)).collect()),
+                Err(e) if input.may_skip() => Audited::Skipped(e.to_string()),
                 Err(e) => Audited::Failed(e.to_string()),
             }
         }
@@ -375,6 +382,8 @@ struct Sink {
     json: report::json::Stream,
     /// More than one worker thread: workers render and writing overlaps auditing.
     parallel: bool,
+    /// Files found in folders that were not messages.
+    skipped: usize,
     /// Tracking hosts to check (`--check-dns`).
     #[cfg(feature = "network")]
     targets: Option<super::domain_cmd::Targets>,
@@ -408,6 +417,7 @@ impl Sink {
             sections: Vec::new(),
             json: report::json::Stream::default(),
             parallel,
+            skipped: 0,
         }
     }
 
@@ -421,6 +431,12 @@ impl Sink {
     fn failure(&mut self, source: String, message: String) {
         eprintln!("linkaudit: error: {source}: {message}");
         self.tally.error(InputFailure { source, message });
+    }
+
+    /// A file found in a folder that turned out not to be a message: a note, not an error.
+    fn skipped(&mut self, source: String, why: String) {
+        eprintln!("linkaudit: note: {source}: skipped, {why}");
+        self.skipped += 1;
     }
 
     /// How workers render messages for this sink, if they should: with more than one thread,
@@ -514,6 +530,21 @@ impl Sink {
             return code;
         }
         if !report.errors.is_empty() || report.domains.iter().any(|d| d.incomplete()) {
+            return Exit::Error;
+        }
+        // A gate that audited nothing must not pass: a wrong path, an artifact folder that was
+        // not downloaded, a folder of files of another kind.
+        if nothing_audited {
+            let looked = args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+            let mut why = format!("looked for {} files", inputs::extensions_text());
+            if self.skipped > 0 {
+                why.push_str(&format!(
+                    "; {} .txt file{} skipped as not an email",
+                    self.skipped,
+                    if self.skipped == 1 { "" } else { "s" }
+                ));
+            }
+            eprintln!("linkaudit: error: no messages found in {looked} ({why})");
             return Exit::Error;
         }
         let domain_worst = report.domains.iter().filter_map(|d| d.worst()).max();

@@ -178,15 +178,11 @@ fn hidden(p: &Path) -> bool {
     p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'))
 }
 
-/// `.eml`, `.emlx`, `.txt` (Show original) and `.mbox`; never hidden or temporary files
-/// (`.part`, `.crdownload`, `~$…`, `.DS_Store`) or linkaudit's own reports.
+/// The message files a folder run takes too ([`super::inputs::is_message_file`]): `.eml`,
+/// `.emlx`, `.mbox`, `.mbx` and `.txt` (Show original); never hidden or temporary files (`.part`,
+/// `.crdownload`, `~$…`, `.DS_Store`) or linkaudit's own reports.
 fn accepted(p: &Path) -> bool {
-    let Some(name) = p.file_name().and_then(|n| n.to_str()) else { return false };
-    if name.starts_with('.') || name.starts_with("~$") || name.contains(".linkaudit.") {
-        return false;
-    }
-    let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    matches!(ext.as_str(), "eml" | "emlx" | "txt" | "mbox")
+    super::inputs::is_message_file(p)
 }
 
 struct PendingFile {
