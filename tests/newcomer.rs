@@ -173,3 +173,89 @@ fn folders_explicit_paths_and_watch_take_the_same_files() {
         .collect();
     assert_eq!(watched, folder);
 }
+
+#[test]
+fn annotations_point_at_the_message_file_line_of_each_link() {
+    let quickstart = ["fixtures/quickstart/newsletter.eml", "--no-config", "--expect", "track.example.com"];
+    let github = stdout(&[&quickstart[..], &["-f", "github"]].concat());
+    let at: Vec<&str> =
+        github.lines().filter_map(|l| l.split(",title=").next()?.split("newsletter.eml").nth(1)).collect();
+    // The URLs start on these lines of the file (quoted-printable parts, one cut by a soft
+    // break: the VML button's `https://` ends line 73).
+    assert_eq!(
+        at,
+        [
+            ",line=1",
+            ",line=17,col=20",
+            ",line=32,col=16",
+            ",line=35,col=10",
+            ",line=37,col=10",
+            ",line=40,col=14",
+            ",line=73,col=68",
+            ",line=89,col=16",
+            ",line=97,col=16"
+        ],
+        "{github}"
+    );
+    let file = std::fs::read_to_string(Path::new(ROOT).join("fixtures/quickstart/newsletter.eml")).unwrap();
+    let lines: Vec<&str> = file.lines().collect();
+    assert!(lines[31][15..].starts_with("https://u1234567.ct.sendgrid.net"));
+    assert!(lines[72][67..].starts_with("https://="));
+
+    let sarif: serde_json::Value =
+        serde_json::from_str(&stdout(&[&quickstart[..], &["-f", "sarif"]].concat())).unwrap();
+    let regions: Vec<(u64, u64)> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| {
+            let region = &r["locations"][0]["physicalLocation"]["region"];
+            Some((region["startLine"].as_u64()?, region["startColumn"].as_u64()?))
+        })
+        .collect();
+    assert!(regions.contains(&(32, 16)) && regions.contains(&(73, 68)), "{regions:?}");
+
+    // A base64 part: its first body line, no column (documented in docs/json.md).
+    let github = stdout(&["fixtures/html/emoji-newsletter.eml", "--no-config", "-f", "github"]);
+    let body = std::fs::read_to_string(Path::new(ROOT).join("fixtures/html/emoji-newsletter.eml")).unwrap();
+    let first = body.lines().position(|l| l == "Content-Transfer-Encoding: base64").unwrap() + 3;
+    let html: Vec<&str> = github.lines().filter(|l| l.contains("[part 2 ")).collect();
+    assert!(!html.is_empty(), "{github}");
+    assert!(html.iter().all(|l| l.contains(&format!(",line={first},title="))), "{first}: {html:?}");
+}
+
+#[test]
+fn concise_follows_the_path_line_col_convention_and_ends_with_a_count() {
+    let out = stdout(&[
+        "fixtures/quickstart/newsletter.eml",
+        "fixtures/input/two-messages.mbox",
+        "--no-config",
+        "--expect",
+        "track.example.com",
+        "-f",
+        "concise",
+    ]);
+    let convention =
+        regex::Regex::new(r"^[^:]+\.(eml|mbox):\d+:\d+: LA\d{3} \[(error|warning|info)\] ").unwrap();
+    let (last, findings) =
+        out.lines().collect::<Vec<_>>().split_last().map(|(l, f)| (*l, f.to_vec())).unwrap();
+    assert!(findings.iter().all(|l| convention.is_match(l)), "{out}");
+    assert!(out.contains("newsletter.eml:32:16: LA201 [error] click-tracked link in the text part"), "{out}");
+    assert!(out.contains("(part 1 line 6:16)"), "{out}");
+    // mbox messages: the file's own lines, the message numbered from 1.
+    assert!(
+        out.contains("two-messages.mbox:22:6: LA201") && out.contains("(message #2, part 1 line 1:6)"),
+        "{out}"
+    );
+    assert_eq!(
+        last,
+        format!("Found {} findings (8 errors, 3 warnings, 0 info) in 3 messages.", findings.len())
+    );
+}
+
+#[test]
+fn mbox_messages_are_numbered_from_one() {
+    let text = stdout(&["fixtures/input/two-messages.mbox", "--no-config"]);
+    assert!(text.starts_with("fixtures/input/two-messages.mbox#1\n"), "{text}");
+    assert!(text.contains("\nfixtures/input/two-messages.mbox#2\n"), "{text}");
+}

@@ -374,7 +374,7 @@ pub enum WatchFormat {
 pub enum Format {
     /// Grouped per message, with locations, URLs and hints.
     Text,
-    /// One line per finding: path:part:line:col: CODE [severity] message.
+    /// One line per finding: path:LINE:COL: CODE [severity] message (file line and column).
     Concise,
     /// The JSON contract (version 1).
     Json,

@@ -79,7 +79,7 @@ pub fn render_tail(report: &Report, color: bool) -> String {
         let _ = writeln!(out, "\n{}", p.bold("Across messages:"));
         let mut hints = Vec::new();
         for b in &report.batch_findings {
-            let _ = writeln!(out, "  {}", terminal(&display_source(&b.source, b.index)));
+            let _ = writeln!(out, "  {}", terminal(&display_source(&b.source, b.mbox_number())));
             finding(&mut out, vec![&b.finding], p, &mut hints);
         }
     }
@@ -102,7 +102,7 @@ pub fn render_tail(report: &Report, color: bool) -> String {
             .map(|w| {
                 format!(
                     "{} ({} error{}, {} warning{})",
-                    terminal(&display_source(&w.source, w.index)),
+                    terminal(&display_source(&w.source, w.mbox.then_some(w.index + 1))),
                     w.errors,
                     plural(w.errors),
                     w.warnings,
