@@ -259,3 +259,58 @@ fn mbox_messages_are_numbered_from_one() {
     assert!(text.starts_with("fixtures/input/two-messages.mbox#1\n"), "{text}");
     assert!(text.contains("\nfixtures/input/two-messages.mbox#2\n"), "{text}");
 }
+
+#[test]
+fn watch_sums_up_an_mbox_and_writes_no_report_into_the_folder_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let sends = dir.path().join("sends");
+    std::fs::create_dir(&sends).unwrap();
+    // 40 messages, every fourth with a shared-domain link.
+    let mut mbox = String::new();
+    for i in 0..40 {
+        let host = if i % 4 == 0 { "u1.ct.sendgrid.net" } else { "track.example.com" };
+        mbox.push_str(&format!(
+            "From news@example.com Sun Nov 29 10:00:00 2026\nFrom: news@example.com\nSubject: m{i}\nX-SG-EID: x\n\
+             Content-Type: text/html\n\n<a href=\"https://{host}/ls/click?upn=u001.abc{i}\">x</a>\n\n"
+        ));
+    }
+    std::fs::write(sends.join("big.mbox"), &mbox).unwrap();
+    std::fs::copy(Path::new(ROOT).join("fixtures/quickstart/newsletter-fixed.eml"), sends.join("one.eml"))
+        .unwrap();
+    let watch = |extra: &[&str]| {
+        let out = linkaudit()
+            .arg("watch")
+            .arg(&sends)
+            .args(["--once", "--no-config", "--expect", "track.example.com", "--color", "never"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let out = watch(&[]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "one line per file: {out}");
+    assert!(
+        lines[0].starts_with("✖ ")
+            && lines[0].contains("big.mbox  40 messages, 10 failing · 40 links · 20 errors"),
+        "{out}"
+    );
+    assert!(lines[0].contains("· #1 LA20"), "the first worst finding, with its message number: {out}");
+    assert!(lines[1].starts_with("✔ ") && lines[1].contains("one.eml  22 links"), "{out}");
+    // Nothing was written into the watched folder.
+    let mut names: Vec<String> = std::fs::read_dir(&sends)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["big.mbox", "one.eml"]);
+    // Per message on request.
+    assert_eq!(watch(&["--per-message"]).lines().count(), 41);
+    // Reports where asked.
+    let reports = dir.path().join("reports");
+    watch(&["--reports", reports.to_str().unwrap()]);
+    assert!(
+        reports.join("big.mbox.linkaudit.json").exists() && reports.join("one.eml.linkaudit.txt").exists()
+    );
+}

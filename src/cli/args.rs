@@ -337,16 +337,20 @@ pub struct WatchArgs {
     #[arg(short, long, value_enum, default_value_t = WatchFormat::Text, help_heading = "Output")]
     pub format: WatchFormat,
 
+    /// A verdict line for every message of an mbox [default: one summary line per mbox].
+    #[arg(long, help_heading = "Output")]
+    pub per_message: bool,
+
     /// When to colour the verdict lines.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN", help_heading = "Output")]
     pub color: ColorWhen,
 
-    /// Write <name>.linkaudit.json and .txt here instead of next to each message.
+    /// Write each message's full report here, as <name>.linkaudit.json and .txt [default: none].
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub reports: Option<PathBuf>,
 
-    /// Do not write report files.
-    #[arg(long, conflicts_with = "reports", help_heading = "Output")]
+    /// No report files (the default; kept for scripts that pass it).
+    #[arg(long, conflicts_with = "reports", hide = true)]
     pub no_reports: bool,
 
     /// Move messages without findings at or above --fail-on into this folder.

@@ -83,8 +83,8 @@ The configuration: the first found in the current folder or a folder above it, u
 \fB\-\-config\fR names one or \fB\-\-no\-config\fR is given. \fBlinkaudit init\fR writes a commented starter.
 .TP
 \fINAME\fR\fB.linkaudit.json\fR, \fINAME\fR\fB.linkaudit.txt\fR
-The reports \fBlinkaudit watch\fR writes for each message: beside it, or into the folder given
-with \fB\-\-reports\fR.
+The reports \fBlinkaudit watch \-\-reports\fR \fIDIR\fR writes for each message into \fIDIR\fR
+(none by default).
 .SH EXAMPLES
 .TP
 \fBlinkaudit message.eml \-\-expect track.example.com\fR
