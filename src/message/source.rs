@@ -64,40 +64,65 @@ fn quoted_printable(body: &[u8], body_line: u32, utf8: bool, at: &[(u32, u32)]) 
             Some(c) => (c, true),
             None => (trimmed, false),
         };
+        // A line before the next wanted one only moves the line count (the column starts again
+        // at the next hard break), unless it encodes a line break itself.
+        let before = order.get(next).is_some_and(|&i| at[i].0 > line);
+        if before && !encodes_line_break(content) {
+            if !soft {
+                line += 1;
+                column = 1;
+            }
+            continue;
+        }
         let mut i = 0;
         while i < content.len() {
-            let start = i;
-            let byte = match content[i] {
-                b'=' if hex(content.get(i + 1)).is_some() && hex(content.get(i + 2)).is_some() => {
-                    i += 3;
-                    hex(content.get(start + 1))
-                        .zip(hex(content.get(start + 2)))
-                        .map_or(b'=', |(h, l)| h << 4 | l)
+            // A run up to the next escape: plain ASCII is one column per byte, else byte by byte.
+            let run_end = memchr::memchr(b'=', &content[i..]).map_or(content.len(), |k| i + k);
+            let run = &content[i..run_end];
+            if run.is_ascii() && memchr::memchr(b'\r', run).is_none() {
+                let end_column = column + run.len() as u32;
+                while let Some(&k) = order.get(next) {
+                    let (l, c) = at[k];
+                    if (l, c) >= (line, end_column) {
+                        break;
+                    }
+                    out[k] = Some((source_line, i as u32 + 1 + c.saturating_sub(column)));
+                    next += 1;
                 }
-                b => {
-                    i += 1;
-                    b
-                }
-            };
-            match byte {
-                b'\n' => {
-                    settle(
+                column = end_column;
+            } else {
+                for (k, &b) in run.iter().enumerate() {
+                    step(
+                        b,
+                        (source_line, (i + k) as u32 + 1),
+                        &mut line,
+                        &mut column,
+                        utf8,
                         &mut next,
                         &order,
                         at,
                         &mut out,
-                        (line, u32::MAX),
-                        (source_line, start as u32 + 1),
                     );
-                    line += 1;
-                    column = 1;
                 }
-                b'\r' => {}
-                b if utf8 && b & 0xC0 == 0x80 => {} // inside a character
-                _ => {
-                    settle(&mut next, &order, at, &mut out, (line, column), (source_line, start as u32 + 1));
-                    column += 1;
-                }
+            }
+            i = run_end;
+            if i < content.len() {
+                // `=XX`, or a `=` that escapes nothing and stays.
+                let start = i;
+                let escaped = hex(content.get(i + 1)).zip(hex(content.get(i + 2)));
+                i += if escaped.is_some() { 3 } else { 1 };
+                let b = escaped.map_or(b'=', |(h, l)| h << 4 | l);
+                step(
+                    b,
+                    (source_line, start as u32 + 1),
+                    &mut line,
+                    &mut column,
+                    utf8,
+                    &mut next,
+                    &order,
+                    at,
+                    &mut out,
+                );
             }
         }
         if !soft {
@@ -115,6 +140,40 @@ fn quoted_printable(body: &[u8], body_line: u32, utf8: bool, at: &[(u32, u32)]) 
         }
     }
     out
+}
+
+/// One decoded byte at `source`: a line break, part of a character, or a character.
+#[allow(clippy::too_many_arguments)]
+fn step(
+    b: u8,
+    source: (u32, u32),
+    line: &mut u32,
+    column: &mut u32,
+    utf8: bool,
+    next: &mut usize,
+    order: &[usize],
+    at: &[(u32, u32)],
+    out: &mut [Option<(u32, u32)>],
+) {
+    match b {
+        b'\n' => {
+            settle(next, order, at, out, (*line, u32::MAX), source);
+            *line += 1;
+            *column = 1;
+        }
+        b'\r' => {}
+        b if utf8 && b & 0xC0 == 0x80 => {} // inside a character
+        _ => {
+            settle(next, order, at, out, (*line, *column), source);
+            *column += 1;
+        }
+    }
+}
+
+/// `=0A` (or `=0a`) in a line: a decoded line break that is not a source one.
+fn encodes_line_break(content: &[u8]) -> bool {
+    memchr::memchr_iter(b'=', content)
+        .any(|i| content.get(i + 1) == Some(&b'0') && matches!(content.get(i + 2), Some(b'A' | b'a')))
 }
 
 /// Gives `source` to every wanted position up to `upto`, in order.
@@ -168,6 +227,16 @@ mod tests {
         // Decoded line 1 is "abcdef"; "d" (column 4) starts the second source line.
         let got = quoted_printable(b"abc=\ndef\n", 1, true, &[(1, 4), (1, 3)]);
         assert_eq!(got, [Some((2, 1)), Some((1, 3))]);
+    }
+
+    #[test]
+    fn a_long_line_is_walked_once() {
+        // Megabytes of one source line, ASCII and not, escapes far apart: linear, not quadratic.
+        let mut body = "é".repeat(1 << 20).into_bytes();
+        body.extend_from_slice(b"=3D");
+        body.extend(std::iter::repeat_n(b'a', 1 << 21));
+        let got = quoted_printable(&body, 1, true, &[(1, (1 << 20) + 2), (1, (1 << 20) + 3)]);
+        assert_eq!(got, [Some((1, (2 << 20) + 4)), Some((1, (2 << 20) + 5))]);
     }
 
     #[test]
