@@ -8,8 +8,8 @@
 //! hostile message's scripts never run — even with the preview's own CSP taken out, so the
 //! sanitiser is tested on its own.
 //!
-//! Without Chromium the browser tests are skipped on a developer machine; CI sets
-//! LINKAUDIT_REQUIRE_VALIDATORS so they cannot be skipped there.
+//! Without Chromium the browser tests are skipped on a developer machine, with a `SKIPPED` line
+//! in `cargo test`'s output; CI sets LINKAUDIT_REQUIRE_VALIDATORS so they cannot be skipped there.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -127,7 +127,13 @@ fn chromium() -> Option<&'static str> {
             std::env::var_os("LINKAUDIT_REQUIRE_VALIDATORS").is_none(),
             "chromium is required here but missing"
         );
-        eprintln!("skipping: chromium is not installed");
+        // Straight to the process's stderr: libtest swallows `eprintln!` of a passing test, and a
+        // skipped check must not look like a passed one.
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"SKIPPED (not run, not passed): the HTML report's browser checks need chromium \
+              (apt-get install chromium; .ci/run installs it)\n",
+        );
     }
     found.then_some("chromium")
 }

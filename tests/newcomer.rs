@@ -314,3 +314,29 @@ fn watch_sums_up_an_mbox_and_writes_no_report_into_the_folder_by_default() {
         reports.join("big.mbox.linkaudit.json").exists() && reports.join("one.eml.linkaudit.txt").exists()
     );
 }
+
+#[test]
+fn a_skipped_check_says_so_in_the_test_output() {
+    // The schema test binary, built beside this one by `cargo test`.
+    let deps = std::env::current_exe().unwrap().parent().unwrap().to_path_buf();
+    let formats = std::fs::read_dir(&deps)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("formats-") && !n.contains('.'))
+        })
+        .max_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+    let Some(formats) = formats else { return }; // run alone (`--test newcomer`): nothing to check
+    let out = std::process::Command::new(formats)
+        .arg("junit_passes_the_xsd")
+        .env_remove("LINKAUDIT_REQUIRE_VALIDATORS")
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{err}");
+    assert!(err.contains("SKIPPED (not run, not passed): the JUnit schema check needs xmllint"), "{err}");
+}
