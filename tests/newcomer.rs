@@ -340,3 +340,55 @@ fn a_skipped_check_says_so_in_the_test_output() {
     assert!(out.status.success(), "{text}{err}");
     assert!(err.contains("SKIPPED (not run, not passed): the JUnit schema check needs xmllint"), "{err}");
 }
+
+#[test]
+fn polish_limits_output_file_and_one_spelling_of_info() {
+    // A size limit of 0 would audit nothing.
+    let out =
+        linkaudit().args(["fixtures/quickstart/newsletter.eml", "--max-input-mb", "0"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("0 would read nothing"));
+    // -o says what it wrote.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.json");
+    let out = linkaudit()
+        .args([
+            "fixtures/quickstart/newsletter.eml",
+            "--no-config",
+            "--expect",
+            "track.example.com",
+            "-f",
+            "json",
+            "-o",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "wrote {} (json report: 1 message, 6 errors, 3 warnings, 0 info)",
+            file.display()
+        )),
+        "{err}"
+    );
+    // "info" whatever the count, in every human format.
+    for format in ["text", "markdown", "concise"] {
+        let text = stdout(&["fixtures/quickstart/newsletter.eml", "--no-config", "-f", format]);
+        assert!(!text.contains("infos"), "{format}: {text}");
+    }
+    let dir2 = tempfile::tempdir().unwrap();
+    std::fs::write(dir2.path().join("linkaudit.toml"), "expect = \"track.example.com\"\n").unwrap();
+    let out = Command::cargo_bin("linkaudit")
+        .unwrap()
+        .current_dir(dir2.path())
+        .arg(Path::new(ROOT).join("fixtures/quickstart/newsletter-fixed.eml"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "expect = \"host\" is a list of one: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -271,7 +271,7 @@ pub struct CommonArgs {
 #[command(next_help_heading = "Limits")]
 pub struct LimitArgs {
     /// Largest message read, in MiB [default: 64].
-    #[arg(long, value_name = "MIB")]
+    #[arg(long, value_name = "MIB", value_parser = at_least_one)]
     pub max_input_mb: Option<usize>,
 
     /// Deepest MIME nesting walked [default: 64].
@@ -293,6 +293,15 @@ pub struct LimitArgs {
     /// Most redirect layers unwrapped per link [default: 8].
     #[arg(long, value_name = "N")]
     pub max_unwrap_depth: Option<usize>,
+}
+
+/// The input size limit: 0 would audit nothing and report every message as cut.
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("0 would read nothing: give at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// `linkaudit watch`.

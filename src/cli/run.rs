@@ -33,6 +33,9 @@ pub fn run(args: &AuditArgs) -> Exit {
         eprintln!("linkaudit: error: no input: give a message file, a folder, an mbox or - for standard input (see --help)");
         return Exit::Error;
     }
+    if args.format == Format::Html && args.output.is_none() && std::io::stdout().is_terminal() {
+        eprintln!("linkaudit: warning: -f html prints a whole web page here; write it to a file with -o report.html and open that");
+    }
     let config = match load_config(&args.common) {
         Ok(c) => c,
         Err(e) => {
@@ -529,6 +532,21 @@ impl Sink {
         if let Err(code) = self.writer.finish() {
             return code;
         }
+        if let Some(path) = &args.output {
+            let s = &report.summary;
+            eprintln!(
+                "linkaudit: wrote {} ({} report: {} message{}, {} error{}, {} warning{}, {} info)",
+                path.display(),
+                format_name(self.format),
+                s.messages,
+                if s.messages == 1 { "" } else { "s" },
+                s.errors,
+                if s.errors == 1 { "" } else { "s" },
+                s.warnings,
+                if s.warnings == 1 { "" } else { "s" },
+                s.infos,
+            );
+        }
         if !report.errors.is_empty() || report.domains.iter().any(|d| d.incomplete()) {
             return Exit::Error;
         }
@@ -555,6 +573,12 @@ impl Sink {
             Exit::Clean
         }
     }
+}
+
+/// The `--format` value's name.
+fn format_name(format: Format) -> String {
+    use clap::ValueEnum;
+    format.to_possible_value().map_or_else(String::new, |v| v.get_name().to_string())
 }
 
 pub(crate) fn read_error(e: &std::io::Error) -> String {

@@ -462,12 +462,11 @@ impl Watch<'_> {
             .map(|f| format!(" · {} {}", f.code, report::sanitize::terminal(&f.message)))
             .unwrap_or_default();
         format!(
-            "{mark} {}  {} links · {e} error{} · {w} warning{} · {i} info{}{worst}\n",
+            "{mark} {}  {} links · {e} error{} · {w} warning{} · {i} info{worst}\n",
             report::sanitize::terminal(&m.display_source()),
             m.links.len(),
             if e == 1 { "" } else { "s" },
             if w == 1 { "" } else { "s" },
-            if i == 1 { "" } else { "s" },
         )
     }
 

@@ -106,15 +106,18 @@ fn summary(out: &mut String, report: &Report, page: &Page<'_>) {
     let _ = write!(
         out,
         "<header><h1>linkaudit report</h1><p class=\"totals\">{} message{}, {} links — \
-         <span class=\"sev error\">{} error{}</span> <span class=\"sev warning\">{} warning{}</span> \
-         <span class=\"sev info\">{} info</span>{}</p>",
+         <span class=\"sev {}\">{} error{}</span> <span class=\"sev {}\">{} warning{}</span> \
+         <span class=\"sev {}\">{} info</span>{}</p>",
         s.messages,
         plural(s.messages),
         s.links,
+        if s.errors > 0 { "error" } else { "none" },
         s.errors,
         plural(s.errors),
+        if s.warnings > 0 { "warning" } else { "none" },
         s.warnings,
         plural(s.warnings),
+        if s.infos > 0 { "info" } else { "none" },
         s.infos,
         if s.unreadable > 0 {
             format!(", {} unreadable input{}", s.unreadable, plural(s.unreadable))
@@ -131,7 +134,7 @@ fn summary(out: &mut String, report: &Report, page: &Page<'_>) {
     if !report.messages.is_empty() {
         out.push_str(
             "<table class=\"summary\"><thead><tr><th>verdict</th><th>message</th><th>subject</th>\
-             <th>errors</th><th>warnings</th><th>infos</th><th>links</th><th>sent via</th></tr></thead><tbody>",
+             <th>errors</th><th>warnings</th><th>info</th><th>links</th><th>sent via</th></tr></thead><tbody>",
         );
         for (i, m) in report.messages.iter().enumerate() {
             let (class, word) = verdict(m.worst());
