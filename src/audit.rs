@@ -21,6 +21,8 @@ pub struct AuditedLink {
     pub unwrapped: Unwrapped,
     /// Its class, ESP and role.
     pub classified: Classified,
+    /// Column in the message file, when known (with `raw.source_line`).
+    pub source_column: Option<u32>,
 }
 
 /// Audits the message in `raw` (a `.eml`, `.emlx` or "Show original" text). For an mbox, only
@@ -55,13 +57,15 @@ pub fn audit_message(source: &str, msg: &RawMessage<'_>, opts: &Options) -> Mess
             path: None,
         });
     }
-    let raws = std::mem::take(&mut extracted.links);
+    let mut raws = std::mem::take(&mut extracted.links);
+    let columns = locate(&msg.bytes, &parsed, &mut raws);
     let mut links: Vec<AuditedLink> = raws
         .into_iter()
-        .map(|raw| {
+        .zip(columns)
+        .map(|(raw, source_column)| {
             let unwrapped = unwrap::unwrap(&raw.url, opts.limits.max_unwrap_depth);
             let classified = classify::classify(&raw, &unwrapped, &opts.expect, catalog);
-            AuditedLink { raw, unwrapped, classified }
+            AuditedLink { raw, unwrapped, classified, source_column }
         })
         .collect();
     let order = |a: &AuditedLink, b: &AuditedLink| {
@@ -106,6 +110,40 @@ pub fn audit_message(source: &str, msg: &RawMessage<'_>, opts: &Options) -> Mess
     report.authentication = authentication;
     report.previews = previews;
     report
+}
+
+/// Places each link in the message file: sets `source_line` (a quoted-printable part's link on
+/// the line where its URL starts, see [`message::source`]) and returns the columns, where known.
+fn locate(raw: &[u8], parsed: &message::ParsedMessage, links: &mut [RawLink]) -> Vec<Option<u32>> {
+    let mut columns = vec![None; links.len()];
+    let mut i = 0;
+    while i < links.len() {
+        // Links come grouped by part.
+        let section = links[i].part.clone();
+        let end = i + links[i..].iter().take_while(|l| l.part == section).count();
+        let group = &mut links[i..end];
+        match parsed.parts.iter().find(|p| *p.path == *section) {
+            Some(part) => {
+                let at: Vec<(u32, u32)> = group.iter().map(|l| (l.line, l.column)).collect();
+                for ((l, c), p) in
+                    group.iter_mut().zip(&mut columns[i..end]).zip(message::source::positions(raw, part, &at))
+                {
+                    if let Some((line, column)) = p {
+                        l.source_line = Some(line);
+                        *c = column;
+                    }
+                }
+            }
+            // Header fields: their lines and columns are the message file's.
+            None => {
+                for (l, c) in group.iter().zip(&mut columns[i..end]) {
+                    *c = l.source_line.map(|_| l.column);
+                }
+            }
+        }
+        i = end;
+    }
+    columns
 }
 
 /// Reclassifies as `unknown-tracker` the direct links that the message's own evidence shows to

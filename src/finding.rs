@@ -63,4 +63,7 @@ pub struct Finding {
     /// Line in the message source file (for annotations in CI), when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_line: Option<u32>,
+    /// Column in the message source file, when known (not in a base64 part).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_column: Option<u32>,
 }

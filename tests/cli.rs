@@ -242,7 +242,7 @@ fn concise_is_one_line_per_finding() {
         .code(1)
         .stdout(
             predicate::str::is_match(
-                r"^fixtures/rules/LA201-esp-default-domain.eml:1:2:13: LA201 \[error\] click-tracked link",
+                r"^fixtures/rules/LA201-esp-default-domain.eml:11:13: LA201 \[error\] click-tracked link",
             )
             .unwrap(),
         );

@@ -8,8 +8,8 @@
 //! hostile message's scripts never run — even with the preview's own CSP taken out, so the
 //! sanitiser is tested on its own.
 //!
-//! Without Chromium the browser tests are skipped on a developer machine; CI sets
-//! LINKAUDIT_REQUIRE_VALIDATORS so they cannot be skipped there.
+//! Without Chromium the browser tests are skipped on a developer machine, with a `SKIPPED` line
+//! in `cargo test`'s output; CI sets LINKAUDIT_REQUIRE_VALIDATORS so they cannot be skipped there.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -69,8 +69,10 @@ fn page_is_self_contained_and_escaped() {
     }
     // The bidi override in the subject and URLs is shown, not obeyed.
     assert!(page.contains("\\u{202e}"));
-    // The preview is sandboxed without any allowance.
-    assert!(page.contains("<iframe sandbox=\"\""));
+    // The preview is sandboxed: no script, form, pop-up or navigation; only the page's origin is
+    // kept, so that Chromium draws the frame with the page (see src/report/html.rs).
+    assert!(page.contains("<iframe sandbox=\"allow-same-origin\""));
+    assert!(!page.contains("allow-scripts") && !page.contains("allow-top-navigation"));
     // The link table filters by class without script: a radio button per class, and every row
     // carries its class for the CSS rule that hides the others.
     for class in ["expected", "esp-default", "esp-custom", "direct"] {
@@ -125,7 +127,13 @@ fn chromium() -> Option<&'static str> {
             std::env::var_os("LINKAUDIT_REQUIRE_VALIDATORS").is_none(),
             "chromium is required here but missing"
         );
-        eprintln!("skipping: chromium is not installed");
+        // Straight to the process's stderr: libtest swallows `eprintln!` of a passing test, and a
+        // skipped check must not look like a passed one.
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"SKIPPED (not run, not passed): the HTML report's browser checks need chromium \
+              (apt-get install chromium; .ci/run installs it)\n",
+        );
     }
     found.then_some("chromium")
 }
@@ -332,4 +340,96 @@ fn redact_masks_the_preview_too() {
     let page = String::from_utf8(out.stdout).unwrap();
     assert!(page.contains("Sent to [email]"), "the text is masked");
     assert!(!page.contains("bob@") && !page.contains("bob%40"), "an address is left in the page");
+}
+
+/// Renders `file` the way a person or a CI job screenshots a report (`--screenshot`, no virtual
+/// time) and returns the screenshot's RGB(A) pixels and bytes per pixel.
+fn screenshot(browser: &str, file: &Path, png: &Path) -> (Vec<u8>, usize) {
+    let profile = tempfile::tempdir().unwrap();
+    let status = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--window-size=800,600",
+            // Every request (there should be none) goes to a closed port.
+            "--proxy-server=http://127.0.0.1:9",
+            "--proxy-bypass-list=<-loopback>",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", file.display()))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "chromium failed on {}", file.display());
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    buf.truncate(info.buffer_size());
+    let bpp = match info.color_type {
+        png::ColorType::Rgb => 3,
+        png::ColorType::Rgba => 4,
+        other => panic!("unexpected screenshot colour type {other:?}"),
+    };
+    (buf, bpp)
+}
+
+/// Pixels that are not (near) white.
+fn inked(pixels: &[u8], bpp: usize) -> usize {
+    pixels.chunks_exact(bpp).filter(|p| p[..3].iter().any(|&c| c < 235)).count()
+}
+
+/// Style added to a copy of a report: its first preview frame fills the window, so a screenshot
+/// shows that frame and nothing else of the page.
+const PREVIEW_ONLY: &str = "<style>.previews figure:first-of-type iframe{position:fixed;left:0;top:0;\
+width:100vw;height:100vh;margin:0;border:0;z-index:2147483647}</style></head>";
+
+/// How often each report is rendered: the blank preview came in one screenshot of two or three.
+const RENDERS: usize = 3;
+
+#[test]
+fn every_preview_is_drawn_every_time() {
+    let Some(browser) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let mut jobs = Vec::new();
+    for (i, path) in fixture_paths().into_iter().enumerate() {
+        let report = dir.path().join(format!("{i}.html"));
+        let page = linkaudit(std::slice::from_ref(&path), "html", &report);
+        if !page.contains("<iframe") {
+            continue;
+        }
+        let focused = dir.path().join(format!("{i}-preview.html"));
+        std::fs::write(&focused, page.replacen("</head>", PREVIEW_ONLY, 1)).unwrap();
+        jobs.extend((0..RENDERS).map(|run| (path.clone(), focused.clone(), run)));
+    }
+    assert!(jobs.len() >= 20 * RENDERS, "the fixtures have previews: {}", jobs.len() / RENDERS);
+    let blank = Mutex::new(Vec::new());
+    let next = Mutex::new(jobs.iter());
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| loop {
+                let Some((path, page, run)) = next.lock().unwrap().next() else { break };
+                let png = page.with_extension(format!("{run}.png"));
+                let (pixels, bpp) = screenshot(browser, page, &png);
+                let ink = inked(&pixels, bpp);
+                if ink < 50 {
+                    blank.lock().unwrap().push(format!(
+                        "{} (render {}): {ink} pixels",
+                        path.display(),
+                        run + 1
+                    ));
+                }
+            });
+        }
+    });
+    let blank = blank.into_inner().unwrap();
+    assert!(blank.is_empty(), "blank previews in {} of {} renders: {blank:#?}", blank.len(), jobs.len());
+    eprintln!("{} renders of {} previews, none blank", jobs.len(), jobs.len() / RENDERS);
 }

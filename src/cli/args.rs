@@ -70,19 +70,29 @@ pub struct DomainArgs {
     #[arg(long, value_name = "SELECTOR", value_delimiter = ',')]
     pub dkim_selector: Vec<String>,
 
-    /// Report format.
-    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// Report format: text (the checks per host, then findings), concise (one line per
+    /// finding: HOST: CODE [severity] message), json or json-lines (facts and findings per host),
+    /// junit (one test suite per host), sarif, github (annotations on the run), markdown or html.
+    #[arg(
+        short,
+        long,
+        value_enum,
+        default_value_t = Format::Text,
+        hide_possible_values = true,
+        help_heading = "Output"
+    )]
     pub format: Format,
 
     /// Write the report to this file instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,
 
+    // Last: the heading of a flattened group carries over to the arguments after it.
     #[command(flatten)]
     pub net: NetArgs,
-
-    #[command(flatten)]
-    pub common: CommonArgs,
 }
 
 /// How the domain checks reach the network (`linkaudit domain`, `--check-dns`).
@@ -180,46 +190,47 @@ pub enum RulesFormat {
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// Messages to audit: .eml/.emlx files, mbox files, folders (every .eml, .emlx and .mbox
-    /// below them), Gmail "Show original" text, or - for standard input.
+    /// Messages to audit: .eml/.emlx files, mbox files, Gmail "Show original" .txt files, folders
+    /// (every such file below them), or - for standard input.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
     #[command(flatten)]
     pub common: CommonArgs,
 
-    #[command(flatten)]
-    pub limits: LimitArgs,
-
-    /// Report format.
-    #[arg(short, long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-
-    /// Write the report to this file instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// When to colour text output (auto: on a terminal, unless NO_COLOR is set).
-    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
-    pub color: ColorWhen,
-
     /// Threads auditing messages in parallel [default: one per core].
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 
+    /// Report format.
+    #[arg(short, long, value_enum, default_value_t = Format::Text, help_heading = "Output")]
+    pub format: Format,
+
+    /// Write the report to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+
+    /// When to colour text output (auto: on a terminal, unless NO_COLOR is set).
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN", help_heading = "Output")]
+    pub color: ColorWhen,
+
     /// Never show a progress bar (it shows on a terminal for runs of more than a few files).
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub no_progress: bool,
 
     /// Also check the DNS, TLS and mail-authentication setup of every tracking host the
     /// messages use (as `linkaudit domain` does; uses the network).
     #[cfg(feature = "network")]
-    #[arg(long)]
+    #[arg(long, help_heading = "Domain checks")]
     pub check_dns: bool,
 
     #[cfg(feature = "network")]
     #[command(flatten)]
     pub net: NetArgs,
+
+    // Last: the heading of a flattened group carries over to the arguments after it.
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// What the audit checks and within which limits: shared by the audit and `watch`.
@@ -260,7 +271,7 @@ pub struct CommonArgs {
 #[command(next_help_heading = "Limits")]
 pub struct LimitArgs {
     /// Largest message read, in MiB [default: 64].
-    #[arg(long, value_name = "MIB")]
+    #[arg(long, value_name = "MIB", value_parser = at_least_one)]
     pub max_input_mb: Option<usize>,
 
     /// Deepest MIME nesting walked [default: 64].
@@ -284,8 +295,21 @@ pub struct LimitArgs {
     pub max_unwrap_depth: Option<usize>,
 }
 
+/// The input size limit: 0 would audit nothing and report every message as cut.
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("0 would read nothing: give at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 /// `linkaudit watch`.
 #[derive(Debug, Args)]
+#[command(mut_arg("fail_on", |a| a.help(
+    "Mark a message ✖ (and move it with --move-to-fail) when a finding is at least this severe \
+     [default: error, or the config's]; the watch's own exit code does not depend on it"
+)))]
 pub struct WatchArgs {
     /// The folder test sends are saved into.
     #[arg(value_name = "DIR")]
@@ -293,9 +317,6 @@ pub struct WatchArgs {
 
     #[command(flatten)]
     pub common: CommonArgs,
-
-    #[command(flatten)]
-    pub limits: LimitArgs,
 
     /// Watch the folders below DIR too.
     #[arg(short, long)]
@@ -321,29 +342,37 @@ pub struct WatchArgs {
     #[arg(long, default_value_t = 100, value_name = "MS")]
     pub debounce: u64,
 
-    /// Write <name>.linkaudit.json and .txt here instead of next to each message.
-    #[arg(long, value_name = "DIR")]
+    /// What each verdict prints on standard output.
+    #[arg(short, long, value_enum, default_value_t = WatchFormat::Text, help_heading = "Output")]
+    pub format: WatchFormat,
+
+    /// A verdict line for every message of an mbox [default: one summary line per mbox].
+    #[arg(long, help_heading = "Output")]
+    pub per_message: bool,
+
+    /// When to colour the verdict lines.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN", help_heading = "Output")]
+    pub color: ColorWhen,
+
+    /// Write each message's full report here, as <name>.linkaudit.json and .txt [default: none].
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub reports: Option<PathBuf>,
 
-    /// Do not write report files.
-    #[arg(long, conflicts_with = "reports")]
+    /// No report files (the default; kept for scripts that pass it).
+    #[arg(long, conflicts_with = "reports", hide = true)]
     pub no_reports: bool,
 
     /// Move messages without findings at or above --fail-on into this folder.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub move_to_pass: Option<PathBuf>,
 
     /// Move messages with findings at or above --fail-on into this folder.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub move_to_fail: Option<PathBuf>,
 
-    /// What each verdict prints on standard output.
-    #[arg(short, long, value_enum, default_value_t = WatchFormat::Text)]
-    pub format: WatchFormat,
-
-    /// When to colour the verdict lines.
-    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
-    pub color: ColorWhen,
+    // Last: the heading of a flattened group carries over to the arguments after it.
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -358,7 +387,7 @@ pub enum WatchFormat {
 pub enum Format {
     /// Grouped per message, with locations, URLs and hints.
     Text,
-    /// One line per finding: path:part:line:col: CODE [severity] message.
+    /// One line per finding: path:LINE:COL: CODE [severity] message (file line and column).
     Concise,
     /// The JSON contract (version 1).
     Json,

@@ -18,8 +18,8 @@ pub const NAMES: &[&str] = &["linkaudit.toml", ".linkaudit.toml"];
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
-    /// Expected tracking hosts.
-    #[serde(default)]
+    /// Expected tracking hosts (`expect = "host"` is a list of one).
+    #[serde(default, deserialize_with = "one_or_many")]
     pub expect: Vec<String>,
     /// Failure threshold: error, warning, info or never.
     pub fail_on: Option<String>,
@@ -41,6 +41,20 @@ pub struct Config {
     /// Extra catalog entries (the format of catalog/*.toml, see docs/catalog.md).
     #[serde(default)]
     pub esp: Vec<EspEntry>,
+}
+
+/// A list, or one string as a list of one.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
 }
 
 /// `[limits]`.
@@ -198,6 +212,12 @@ mod tests {
     fn the_starter_file_parses() {
         let c = parse(STARTER).unwrap();
         assert_eq!(c.expect, ["track.example.com"]);
+    }
+
+    #[test]
+    fn one_expected_host_may_be_a_string() {
+        assert_eq!(parse("expect = \"track.example.com\"\n").unwrap().expect, ["track.example.com"]);
+        assert!(parse("expect = 3\n").is_err());
     }
 
     #[test]

@@ -6,8 +6,11 @@ use std::path::{Path, PathBuf};
 
 /// One input to audit.
 pub enum Input {
-    /// A file.
+    /// A file named on the command line (or by `watch`).
     File(PathBuf),
+    /// A file found by walking a folder: a `.txt` that is not an email is skipped, not an error
+    /// (notes and exports sit beside the test sends).
+    Walked(PathBuf),
     /// Standard input.
     Stdin,
 }
@@ -16,15 +19,26 @@ impl Input {
     /// The name reports use.
     pub fn name(&self) -> String {
         match self {
-            Input::File(p) => p.display().to_string(),
+            Input::File(p) | Input::Walked(p) => p.display().to_string(),
             Input::Stdin => "-".into(),
+        }
+    }
+
+    /// Whether an input that turns out not to be an email is skipped rather than an error: a
+    /// `.txt` found in a folder.
+    pub fn may_skip(&self) -> bool {
+        match self {
+            Input::Walked(p) => extension(p).eq_ignore_ascii_case("txt"),
+            _ => false,
         }
     }
 
     /// Opens the input for buffered reading.
     pub fn open(&self) -> io::Result<Box<dyn BufRead>> {
         Ok(match self {
-            Input::File(p) => Box::new(BufReader::with_capacity(1 << 16, fs::File::open(p)?)),
+            Input::File(p) | Input::Walked(p) => {
+                Box::new(BufReader::with_capacity(1 << 16, fs::File::open(p)?))
+            }
             Input::Stdin => Box::new(io::stdin().lock()),
         })
     }
@@ -40,7 +54,7 @@ impl Input {
         // Sized from the file when it can be: growing by doubling would copy a large input
         // several times (the allocator cannot always grow a block in place).
         let size = match self {
-            Input::File(p) => fs::metadata(p).map_or(0, |m| m.len() as usize),
+            Input::File(p) | Input::Walked(p) => fs::metadata(p).map_or(0, |m| m.len() as usize),
             Input::Stdin => 0,
         };
         let mut buf = Vec::with_capacity(size.min(limit).saturating_add(1));
@@ -49,26 +63,59 @@ impl Input {
     }
 }
 
-/// Extensions taken when walking a folder.
-const MESSAGE_EXTENSIONS: &[&str] = &["eml", "emlx", "mbox", "mbx"];
+/// Extensions of message files: taken when walking a folder and by `watch` (a file named on the
+/// command line is read whatever its name). `.txt` is Gmail's "Show original" saved as text.
+pub const MESSAGE_EXTENSIONS: &[&str] = &["eml", "emlx", "mbox", "mbx", "txt"];
+
+/// The extensions as the user reads them: `.eml, .emlx, .mbox, .mbx and .txt`.
+pub fn extensions_text() -> String {
+    let all: Vec<String> = MESSAGE_EXTENSIONS.iter().map(|e| format!(".{e}")).collect();
+    match all.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => all.join(""),
+    }
+}
+
+fn extension(p: &Path) -> &str {
+    p.extension().and_then(|e| e.to_str()).unwrap_or("")
+}
+
+/// Whether a file found in a folder is a message to audit: a message extension, and not hidden,
+/// temporary (`~$…`) or one of linkaudit's own reports (`….linkaudit.json`).
+pub fn is_message_file(p: &Path) -> bool {
+    let Some(name) = p.file_name().and_then(|n| n.to_str()) else { return false };
+    if name.starts_with('.') || name.starts_with("~$") || name.contains(".linkaudit.") {
+        return false;
+    }
+    MESSAGE_EXTENSIONS.iter().any(|m| m.eq_ignore_ascii_case(extension(p)))
+}
+
+/// The inputs of a run, and what the folders held besides.
+#[derive(Default)]
+pub struct Expanded {
+    pub inputs: Vec<Input>,
+    /// Files in the folders that are not message files, by extension (`""` for none); hidden
+    /// files are not counted.
+    pub skipped: std::collections::BTreeMap<String, usize>,
+}
 
 /// Expands the arguments: `-` is stdin, a folder gives every message file below it (sorted),
 /// anything else is taken as a file. Folders that cannot be read are reported in `errors`.
-pub fn expand(paths: &[PathBuf], errors: &mut Vec<(String, String)>) -> Vec<Input> {
-    let mut out = Vec::new();
+pub fn expand(paths: &[PathBuf], errors: &mut Vec<(String, String)>) -> Expanded {
+    let mut out = Expanded::default();
     for p in paths {
         if p.as_os_str() == "-" {
-            out.push(Input::Stdin);
+            out.inputs.push(Input::Stdin);
         } else if p.is_dir() {
             walk(p, &mut out, errors);
         } else {
-            out.push(Input::File(p.clone()));
+            out.inputs.push(Input::File(p.clone()));
         }
     }
     out
 }
 
-fn walk(dir: &Path, out: &mut Vec<Input>, errors: &mut Vec<(String, String)>) {
+fn walk(dir: &Path, out: &mut Expanded, errors: &mut Vec<(String, String)>) {
     let mut entries: Vec<PathBuf> = match fs::read_dir(dir) {
         Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
         Err(e) => {
@@ -81,14 +128,34 @@ fn walk(dir: &Path, out: &mut Vec<Input>, errors: &mut Vec<(String, String)>) {
         let is_dir = fs::symlink_metadata(&path).map(|m| m.is_dir()).unwrap_or(false);
         if is_dir {
             walk(&path, out, errors);
-        } else if has_message_extension(&path) {
-            out.push(Input::File(path));
+        } else if is_message_file(&path) {
+            out.inputs.push(Input::Walked(path));
+        } else if !path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')) {
+            *out.skipped.entry(extension(&path).to_ascii_lowercase()).or_default() += 1;
         }
     }
 }
 
-fn has_message_extension(p: &Path) -> bool {
-    p.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| MESSAGE_EXTENSIONS.iter().any(|m| m.eq_ignore_ascii_case(e)))
+/// What the folders held besides messages, for a note: `3 other files (2 .msg, 1 .pdf)`, with a
+/// word on Outlook's `.msg`.
+pub fn skipped_text(skipped: &std::collections::BTreeMap<String, usize>) -> Option<String> {
+    let total: usize = skipped.values().sum();
+    if total == 0 {
+        return None;
+    }
+    let mut kinds: Vec<(&String, &usize)> = skipped.iter().collect();
+    kinds.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let kinds: Vec<String> = kinds
+        .iter()
+        .map(|(ext, n)| if ext.is_empty() { format!("{n} without extension") } else { format!("{n} .{ext}") })
+        .collect();
+    let mut text = format!(
+        "{total} other file{} in the folders skipped ({})",
+        if total == 1 { "" } else { "s" },
+        kinds.join(", ")
+    );
+    if skipped.contains_key("msg") {
+        text.push_str(": Outlook .msg files are not read, save those messages as .eml");
+    }
+    Some(text)
 }

@@ -32,14 +32,13 @@ pub fn main(cli: Cli) -> Exit {
             clap_complete::generate(*shell, &mut Cli::command(), "linkaudit", &mut buf);
             emit(&String::from_utf8_lossy(&buf), None).unwrap_or(Exit::Clean)
         }
-        Some(Command::Man) => {
-            let mut buf = Vec::new();
-            if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut buf) {
+        Some(Command::Man) => match man() {
+            Ok(page) => emit(&page, None).unwrap_or(Exit::Clean),
+            Err(e) => {
                 eprintln!("linkaudit: error: {e}");
-                return Exit::Error;
+                Exit::Error
             }
-            emit(&String::from_utf8_lossy(&buf), None).unwrap_or(Exit::Clean)
-        }
+        },
         #[cfg(feature = "watch")]
         Some(Command::Watch(a)) => watch::run(a),
         #[cfg(feature = "network")]
@@ -47,6 +46,65 @@ pub fn main(cli: Cli) -> Exit {
         None => run::run(&cli.audit),
     }
 }
+
+/// The man page: clap's sections, then exit status, files and examples, then the version.
+fn man() -> std::io::Result<String> {
+    let man = clap_mangen::Man::new(Cli::command());
+    let mut buf = Vec::new();
+    man.render_title(&mut buf)?;
+    man.render_name_section(&mut buf)?;
+    man.render_synopsis_section(&mut buf)?;
+    man.render_description_section(&mut buf)?;
+    man.render_options_section(&mut buf)?;
+    man.render_subcommands_section(&mut buf)?;
+    buf.extend_from_slice(MAN_SECTIONS.as_bytes());
+    man.render_version_section(&mut buf)?;
+    Ok(String::from_utf8_lossy(&buf).into_owned())
+}
+
+/// The man page's own sections (roff).
+const MAN_SECTIONS: &str = r#".SH "EXIT STATUS"
+.TP
+\fB0\fR
+Nothing at or above the \fB\-\-fail\-on\fR severity (default: error).
+.TP
+\fB1\fR
+Findings at or above it.
+.TP
+\fB2\fR
+linkaudit could not do its job: an input that cannot be read or is not an email, inputs that hold
+no message at all, a bad flag or configuration, or (\fBdomain\fR, \fB\-\-check\-dns\fR) a check
+that could not run. When one input of several cannot be read the others are still reported, and
+the exit status is 2.
+.SH FILES
+.TP
+\fIlinkaudit.toml\fR, \fI.linkaudit.toml\fR
+The configuration: the first found in the current folder or a folder above it, unless
+\fB\-\-config\fR names one or \fB\-\-no\-config\fR is given. \fBlinkaudit init\fR writes a commented starter.
+.TP
+\fINAME\fR\fB.linkaudit.json\fR, \fINAME\fR\fB.linkaudit.txt\fR
+The reports \fBlinkaudit watch \-\-reports\fR \fIDIR\fR writes for each message into \fIDIR\fR
+(none by default).
+.SH EXAMPLES
+.TP
+\fBlinkaudit message.eml \-\-expect track.example.com\fR
+Audit a saved test send against your tracking host.
+.TP
+\fBlinkaudit message.eml \-f html \-o report.html\fR
+Write the HTML report: the email with every flagged link outlined.
+.TP
+\fBlinkaudit test\-sends/ \-\-expect track.example.com \-f github\fR
+A CI gate: every message in a folder, GitHub annotations, exit 1 on errors, 2 when the folder holds no message.
+.TP
+\fBlinkaudit watch ~/test\-sends \-\-expect track.example.com\fR
+A verdict for every test send the moment it is saved into the folder.
+.TP
+\fBlinkaudit domain track.example.com \-\-esp sendgrid\fR
+Check the tracking domain's CNAME, certificate and HTTPS answer (uses the network).
+.TP
+\fBlinkaudit rules LA201\fR
+What a rule finds and how to fix it.
+"#;
 
 fn init(force: bool) -> Exit {
     let path = std::path::Path::new(config::NAMES[0]);

@@ -33,6 +33,9 @@ pub fn run(args: &AuditArgs) -> Exit {
         eprintln!("linkaudit: error: no input: give a message file, a folder, an mbox or - for standard input (see --help)");
         return Exit::Error;
     }
+    if args.format == Format::Html && args.output.is_none() && std::io::stdout().is_terminal() {
+        eprintln!("linkaudit: warning: -f html prints a whole web page here; write it to a file with -o report.html and open that");
+    }
     let config = match load_config(&args.common) {
         Ok(c) => c,
         Err(e) => {
@@ -50,7 +53,7 @@ pub fn run(args: &AuditArgs) -> Exit {
     let from_config = config_fail_on(&config);
     let threshold = threshold(args.common.fail_on, from_config);
     let mut failures: Vec<(String, String)> = Vec::new();
-    let inputs = inputs::expand(&args.paths, &mut failures);
+    let inputs::Expanded { inputs, skipped } = inputs::expand(&args.paths, &mut failures);
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build() {
         Ok(p) => p,
         Err(e) => {
@@ -95,6 +98,9 @@ pub fn run(args: &AuditArgs) -> Exit {
         }
     }
     progress.finish_and_clear();
+    if let Some(note) = inputs::skipped_text(&skipped) {
+        eprintln!("linkaudit: note: {note}");
+    }
     sink.finish(args, &opts)
 }
 
@@ -129,6 +135,7 @@ fn emit(
                 reports.into_iter().try_for_each(|(m, text)| sink.message(m, text))?
             }
             Audited::Failed(message) => sink.failure(name, message),
+            Audited::Skipped(why) => sink.skipped(name, why),
             Audited::Mbox => stream_mbox(input, &name, opts, pool, sink)?,
         }
         progress.inc(1);
@@ -150,6 +157,8 @@ enum Audited {
     /// The reports, each with its output when the worker rendered it (see [`Prerender`]).
     Reports(Vec<(MessageReport, Option<String>)>),
     Failed(String),
+    /// A `.txt` found in a folder that is not an email (see [`Input::may_skip`]), and why.
+    Skipped(String),
     /// An mbox: streamed by the main loop with [`stream_mbox`], in order.
     Mbox,
 }
@@ -251,6 +260,7 @@ fn audit_input(input: &Input, opts: &Options, render: Option<Prerender>) -> Name
             read = bytes.len() as u64;
             match linkaudit::audit_all(&name, &bytes, opts) {
                 Ok(reports) => Audited::Reports(reports.into_iter().map(|m| rendered(m, render)).collect()),
+                Err(e) if input.may_skip() => Audited::Skipped(e.to_string()),
                 Err(e) => Audited::Failed(e.to_string()),
             }
         }
@@ -375,6 +385,8 @@ struct Sink {
     json: report::json::Stream,
     /// More than one worker thread: workers render and writing overlaps auditing.
     parallel: bool,
+    /// Files found in folders that were not messages.
+    skipped: usize,
     /// Tracking hosts to check (`--check-dns`).
     #[cfg(feature = "network")]
     targets: Option<super::domain_cmd::Targets>,
@@ -408,6 +420,7 @@ impl Sink {
             sections: Vec::new(),
             json: report::json::Stream::default(),
             parallel,
+            skipped: 0,
         }
     }
 
@@ -421,6 +434,12 @@ impl Sink {
     fn failure(&mut self, source: String, message: String) {
         eprintln!("linkaudit: error: {source}: {message}");
         self.tally.error(InputFailure { source, message });
+    }
+
+    /// A file found in a folder that turned out not to be a message: a note, not an error.
+    fn skipped(&mut self, source: String, why: String) {
+        eprintln!("linkaudit: note: {source}: skipped, {why}");
+        self.skipped += 1;
     }
 
     /// How workers render messages for this sink, if they should: with more than one thread,
@@ -513,7 +532,37 @@ impl Sink {
         if let Err(code) = self.writer.finish() {
             return code;
         }
+        if let Some(path) = &args.output {
+            let s = &report.summary;
+            eprintln!(
+                "linkaudit: wrote {} ({} report: {} message{}, {} error{}, {} warning{}, {} info)",
+                path.display(),
+                format_name(self.format),
+                s.messages,
+                if s.messages == 1 { "" } else { "s" },
+                s.errors,
+                if s.errors == 1 { "" } else { "s" },
+                s.warnings,
+                if s.warnings == 1 { "" } else { "s" },
+                s.infos,
+            );
+        }
         if !report.errors.is_empty() || report.domains.iter().any(|d| d.incomplete()) {
+            return Exit::Error;
+        }
+        // A gate that audited nothing must not pass: a wrong path, an artifact folder that was
+        // not downloaded, a folder of files of another kind.
+        if nothing_audited {
+            let looked = args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+            let mut why = format!("looked for {} files", inputs::extensions_text());
+            if self.skipped > 0 {
+                why.push_str(&format!(
+                    "; {} .txt file{} skipped as not an email",
+                    self.skipped,
+                    if self.skipped == 1 { "" } else { "s" }
+                ));
+            }
+            eprintln!("linkaudit: error: no messages found in {looked} ({why})");
             return Exit::Error;
         }
         let domain_worst = report.domains.iter().filter_map(|d| d.worst()).max();
@@ -524,6 +573,12 @@ impl Sink {
             Exit::Clean
         }
     }
+}
+
+/// The `--format` value's name.
+fn format_name(format: Format) -> String {
+    use clap::ValueEnum;
+    format.to_possible_value().map_or_else(String::new, |v| v.get_name().to_string())
 }
 
 pub(crate) fn read_error(e: &std::io::Error) -> String {

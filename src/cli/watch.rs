@@ -6,8 +6,10 @@
 //! modification time have stayed the same for a settle time, so a file still being written or
 //! copied is never read half-way. A file whose
 //! content changes later is audited again; the same content is not. Each verdict is one line
-//! (or one JSON object) on stdout, plus `<name>.linkaudit.json` and `.txt` reports that match a
-//! one-shot `linkaudit FILE --format json` / text run byte for byte.
+//! (or one JSON object) on stdout — an mbox gets one summary line unless `--per-message` asks for
+//! one per message — and with `--reports DIR`, `<name>.linkaudit.json` and `.txt` reports in DIR
+//! that match a one-shot `linkaudit FILE --format json` / text run byte for byte. No report is
+//! written by default: into the watched folder, a large mbox's would be as large as the mbox.
 
 use std::collections::HashMap;
 use std::fs;
@@ -178,15 +180,24 @@ fn hidden(p: &Path) -> bool {
     p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'))
 }
 
-/// `.eml`, `.emlx`, `.txt` (Show original) and `.mbox`; never hidden or temporary files
-/// (`.part`, `.crdownload`, `~$…`, `.DS_Store`) or linkaudit's own reports.
+/// The message files a folder run takes too ([`super::inputs::is_message_file`]): `.eml`,
+/// `.emlx`, `.mbox`, `.mbx` and `.txt` (Show original); never hidden or temporary files (`.part`,
+/// `.crdownload`, `~$…`, `.DS_Store`) or linkaudit's own reports.
 fn accepted(p: &Path) -> bool {
-    let Some(name) = p.file_name().and_then(|n| n.to_str()) else { return false };
-    if name.starts_with('.') || name.starts_with("~$") || name.contains(".linkaudit.") {
-        return false;
-    }
-    let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    matches!(ext.as_str(), "eml" | "emlx" | "txt" | "mbox")
+    super::inputs::is_message_file(p)
+}
+
+/// The totals of an mbox's messages, for its one summary line.
+#[derive(Default)]
+struct MboxSummary {
+    messages: usize,
+    /// Messages with a finding at or above --fail-on.
+    failing: usize,
+    links: usize,
+    /// Errors, warnings, info.
+    counts: (usize, usize, usize),
+    /// The worst severity seen and its first finding, as shown.
+    worst: Option<(Severity, String)>,
 }
 
 struct PendingFile {
@@ -306,11 +317,7 @@ impl Watch<'_> {
         self.audited.insert(path.to_path_buf(), hash);
         let source = path.display().to_string();
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let scratch = if self.args.no_reports {
-            None
-        } else {
-            self.args.reports.clone().or_else(|| path.parent().map(Path::to_path_buf))
-        };
+        let scratch = self.args.reports.clone();
         let mut sidecars = Sidecars::new(scratch.as_deref(), &name);
         let input = Input::File(path.to_path_buf());
         let cap = self.opts.limits.max_input_bytes.saturating_add(1);
@@ -325,16 +332,19 @@ impl Watch<'_> {
             },
             Ok(None) => {
                 let mut any = false;
+                let mut summary = (self.args.format == WatchFormat::Text && !self.args.per_message)
+                    .then(MboxSummary::default);
                 match input.open() {
                     Ok(reader) => {
                         for raw in MboxReader::new(reader).with_cap(cap) {
                             match raw {
                                 Ok(raw) => {
                                     any = true;
-                                    self.one(
-                                        &mut sidecars,
-                                        linkaudit::audit_message(&source, &raw, &self.opts),
-                                    )?;
+                                    let m = linkaudit::audit_message(&source, &raw, &self.opts);
+                                    match summary.as_mut() {
+                                        Some(s) => self.tally(&mut sidecars, s, m),
+                                        None => self.one(&mut sidecars, m)?,
+                                    }
                                 }
                                 Err(e) => {
                                     sidecars.error(InputFailure {
@@ -349,6 +359,9 @@ impl Watch<'_> {
                             let message = InputError::mbox_without_messages().to_string();
                             sidecars.error(InputFailure { source: source.clone(), message });
                         }
+                        if let Some(s) = summary.filter(|s| s.messages > 0) {
+                            self.print(&self.summary_line(&source, &s))?;
+                        }
                     }
                     Err(e) => {
                         sidecars.error(InputFailure { source: source.clone(), message: read_error(&e) })
@@ -360,8 +373,7 @@ impl Watch<'_> {
         }
         let errors: String = sidecars.errors().iter().map(|e| self.error_line(path, &e.message)).collect();
         let moved_to = |failed: bool| if failed { &self.args.move_to_fail } else { &self.args.move_to_pass };
-        let folder =
-            |failed: bool| self.args.reports.clone().or_else(|| moved_to(failed).clone()).or(scratch);
+        let folder = |_failed: bool| scratch;
         let (failed, written) = sidecars.finish(self.args.common.redact, self.threshold, folder, &name);
         if let Err(e) = written {
             eprintln!("linkaudit: warning: cannot write the reports of {}: {e}", path.display());
@@ -384,6 +396,54 @@ impl Watch<'_> {
         self.print(&self.verdict(&m))
     }
 
+    /// One message of an mbox summed up: its reports into the files, its counts into `summary`.
+    fn tally(&self, sidecars: &mut Sidecars, summary: &mut MboxSummary, mut m: MessageReport) {
+        if self.args.common.redact {
+            report::redact::message(&mut m);
+        }
+        sidecars.message(&m);
+        let (e, w, i) = m.counts();
+        summary.messages += 1;
+        summary.links += m.links.len();
+        summary.counts = (summary.counts.0 + e, summary.counts.1 + w, summary.counts.2 + i);
+        if self.threshold.is_some_and(|t| m.worst().is_some_and(|s| s >= t)) {
+            summary.failing += 1;
+        }
+        if let Some(worst) = m.worst().filter(|&s| summary.worst.as_ref().is_none_or(|(w, _)| s > *w)) {
+            if let Some(f) = m.findings.iter().find(|f| f.severity == worst) {
+                let number = m.mbox_number().map(|n| format!("#{n} ")).unwrap_or_default();
+                summary.worst =
+                    Some((worst, format!("{number}{} {}", f.code, report::sanitize::terminal(&f.message))));
+            }
+        }
+    }
+
+    /// The one line of an mbox: messages, failing ones, totals, the first of the worst findings.
+    fn summary_line(&self, source: &str, s: &MboxSummary) -> String {
+        let mark = self.verdict_mark(s.failing > 0);
+        let (e, w, i) = s.counts;
+        let worst = s.worst.as_ref().map(|(_, text)| format!(" · {text}")).unwrap_or_default();
+        format!(
+            "{mark} {}  {} message{}, {} failing · {} links · {e} error{} · {w} warning{} · {i} info{worst}\n",
+            report::sanitize::terminal(source),
+            s.messages,
+            if s.messages == 1 { "" } else { "s" },
+            s.failing,
+            s.links,
+            if e == 1 { "" } else { "s" },
+            if w == 1 { "" } else { "s" },
+        )
+    }
+
+    fn verdict_mark(&self, failed: bool) -> &'static str {
+        match (failed, self.color) {
+            (true, true) => "\x1b[1;31m✖\x1b[0m",
+            (true, false) => "✖",
+            (false, true) => "\x1b[1;32m✔\x1b[0m",
+            (false, false) => "✔",
+        }
+    }
+
     fn verdict(&self, m: &MessageReport) -> String {
         if self.args.format == WatchFormat::JsonLines {
             return report::json_lines::render_message(m);
@@ -402,12 +462,11 @@ impl Watch<'_> {
             .map(|f| format!(" · {} {}", f.code, report::sanitize::terminal(&f.message)))
             .unwrap_or_default();
         format!(
-            "{mark} {}  {} links · {e} error{} · {w} warning{} · {i} info{}{worst}\n",
+            "{mark} {}  {} links · {e} error{} · {w} warning{} · {i} info{worst}\n",
             report::sanitize::terminal(&m.display_source()),
             m.links.len(),
             if e == 1 { "" } else { "s" },
             if w == 1 { "" } else { "s" },
-            if i == 1 { "" } else { "s" },
         )
     }
 

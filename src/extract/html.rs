@@ -80,6 +80,8 @@ pub(crate) fn both_ways(html: &str) -> [(Vec<RawLink>, Result<(), String>); 2] {
         attachment: false,
         body_line: None,
         identity: true,
+        transfer: Default::default(),
+        body: None,
         text: html.into(),
     };
     let section: Arc<str> = part.path.as_str().into();

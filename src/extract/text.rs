@@ -88,6 +88,8 @@ mod tests {
             attachment: false,
             body_line: None,
             identity: true,
+            transfer: Default::default(),
+            body: None,
             text: text.into(),
         };
         let mut out = Vec::new();

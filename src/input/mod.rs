@@ -232,6 +232,11 @@ fn describe_first_line(line: &[u8]) -> String {
                 (\"Show original\" → \"Download original\", or \"Save as .eml\")"
             .into();
     }
+    if line.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+        return "an Outlook .msg file, a binary format linkaudit does not read: save or download \
+                the message as .eml instead"
+            .into();
+    }
     if line.iter().take(256).any(|&b| b == 0 || (b < 32 && b != b'\t' && b != b'\r')) {
         return "binary data, not a message source".into();
     }
@@ -271,6 +276,12 @@ mod tests {
     fn random_bytes_are_not_an_email() {
         let err = split(&[0x00, 0xff, 0x13, 0x37, b'\n', 0x80]).unwrap_err();
         assert!(matches!(err, InputError::NotAnEmail(_)));
+    }
+
+    #[test]
+    fn an_outlook_msg_file_is_named() {
+        let err = split(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0").unwrap_err();
+        assert!(matches!(err, InputError::NotAnEmail(ref why) if why.contains("Outlook .msg")), "{err}");
     }
 
     #[test]

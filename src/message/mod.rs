@@ -9,6 +9,7 @@
 mod guard;
 mod headers;
 mod reader;
+pub mod source;
 mod transfer;
 mod walk;
 
@@ -48,6 +49,13 @@ pub struct Part {
     pub body_line: Option<u32>,
     /// The body is not transfer-encoded (7bit/8bit/binary), so decoded lines are source lines.
     pub identity: bool,
+    /// How the body is encoded in the message file.
+    #[serde(skip)]
+    pub transfer: source::Transfer,
+    /// Where the (encoded) body is in the message file, when the part is in it (not inside a
+    /// base64-encoded attached message).
+    #[serde(skip)]
+    pub body: Option<std::ops::Range<usize>>,
     /// The decoded text.
     #[serde(skip)]
     pub text: String,

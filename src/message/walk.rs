@@ -106,6 +106,9 @@ pub(super) fn walk(msg: &Message<'_>, limits: &Limits, out: &mut ParsedMessage) 
                     text_part(part, text, html, &item.path, limits, &mut out.problems)
                 {
                     p.body_line = lines.body_line(part);
+                    if p.body_line.is_some() {
+                        p.body = Some(part.offset_body as usize..part.offset_end as usize);
+                    }
                     out.parts.push(p);
                     texts.push(TextAt { within: item.within.clone(), id: item.id as u32, keep });
                 }
@@ -237,9 +240,13 @@ fn text_part(
         text = &text[..cut];
     }
     let attachment = part.content_disposition().is_some_and(|d| d.is_attachment());
-    let identity = part
-        .content_transfer_encoding()
-        .is_none_or(|e| matches!(e.trim().to_ascii_lowercase().as_str(), "7bit" | "8bit" | "binary" | ""));
+    let encoding = part.content_transfer_encoding().map(|e| e.trim().to_ascii_lowercase());
+    let identity = encoding.as_deref().is_none_or(|e| matches!(e, "7bit" | "8bit" | "binary" | ""));
+    let transfer = match encoding.as_deref() {
+        _ if identity => super::source::Transfer::Identity,
+        Some("quoted-printable") => super::source::Transfer::QuotedPrintable,
+        _ => super::source::Transfer::Opaque,
+    };
     // The text the message holds is moved out later (see `move_texts`); a rebuilt one is here.
     let (text, keep) = match recovered {
         Some(_) => (text.to_string(), None),
@@ -254,6 +261,8 @@ fn text_part(
             attachment,
             body_line: None,
             identity,
+            transfer,
+            body: None,
             text,
         },
         keep,

@@ -1,5 +1,10 @@
-//! Report renderer: concise — one line per finding, `path:part:line:col: CODE [severity]
-//! message` (`path: CODE …` for findings about the whole message).
+//! Report renderer: concise — one line per finding in the `path:LINE:COL: CODE [severity]
+//! message` convention of compilers and linters, so editors and CI problem matchers open the
+//! message file at the finding. LINE and COL are the message file's (see
+//! [`crate::message::source`]; column 1 where only the line is known, as in a base64 part, and
+//! the message's first line for findings about the whole message); where the finding is in the
+//! decoded part, and which message of an mbox, follow the message in parentheses. The last line
+//! counts the findings.
 
 use std::fmt::Write;
 
@@ -7,7 +12,7 @@ use super::sanitize::terminal;
 use super::{MessageReport, Report};
 use crate::finding::Finding;
 
-/// One line per finding and per unreadable input.
+/// One line per finding and per unreadable input, then the count.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for m in &report.messages {
@@ -20,43 +25,83 @@ pub fn render(report: &Report) -> String {
 /// The lines of one message.
 pub fn render_message(m: &MessageReport) -> String {
     let mut out = String::new();
-    let source = m.display_source();
     for f in &m.findings {
-        line(&mut out, &source, f);
+        line(&mut out, &m.source, m.mbox_number(), f);
     }
     out
 }
 
-/// Batch findings and unreadable inputs.
+/// Batch findings, unreadable inputs and the count.
 pub fn render_tail(report: &Report) -> String {
     let mut out = String::new();
     for d in &report.domains {
         for f in &d.findings {
-            line(&mut out, &d.host, f);
+            let _ = writeln!(
+                out,
+                "{}: {} [{}] {}",
+                terminal(&d.host),
+                f.code,
+                f.severity.as_str(),
+                terminal(&f.message)
+            );
         }
     }
     for b in &report.batch_findings {
-        let source = if b.index > 0 { format!("{}#{}", b.source, b.index) } else { b.source.clone() };
-        line(&mut out, &source, &b.finding);
+        line(&mut out, &b.source, b.mbox_number(), &b.finding);
     }
     for e in &report.errors {
         let _ = writeln!(out, "{}: LA001 [error] {}", terminal(&e.source), terminal(&e.message));
     }
+    let s = &report.summary;
+    let total = s.errors + s.warnings + s.infos;
+    let mut scope = Vec::new();
+    if s.domains > 0 {
+        scope.push(format!("{} domain{}", s.domains, plural(s.domains)));
+    }
+    if s.messages > 0 || s.domains == 0 {
+        scope.push(format!("{} message{}", s.messages, plural(s.messages)));
+    }
+    let _ = writeln!(
+        out,
+        "Found {total} finding{} ({} error{}, {} warning{}, {} info) in {}.",
+        plural(total),
+        s.errors,
+        plural(s.errors),
+        s.warnings,
+        plural(s.warnings),
+        s.infos,
+        scope.join(" and ")
+    );
     out
 }
 
-fn line(out: &mut String, source: &str, f: &Finding) {
-    let location = match (&f.part, f.line, f.column) {
-        (Some(p), Some(l), Some(c)) => format!("{source}:{p}:{l}:{c}"),
-        (Some(p), _, _) => format!("{source}:{p}"),
-        _ => source.to_string(),
-    };
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn line(out: &mut String, source: &str, mbox: Option<usize>, f: &Finding) {
+    let (l, c) = (f.source_line.unwrap_or(1), f.source_column.unwrap_or(1));
+    let mut at = Vec::new();
+    if let Some(n) = mbox {
+        at.push(format!("message #{n}"));
+    }
+    match (&f.part, f.line, f.column) {
+        (Some(p), Some(l), Some(c)) if !p.ends_with("header") => at.push(format!("part {p} line {l}:{c}")),
+        (Some(p), None, _) if !p.ends_with("header") => at.push(format!("part {p}")),
+        _ => {}
+    }
+    let at = if at.is_empty() { String::new() } else { format!(" ({})", at.join(", ")) };
     let _ = writeln!(
         out,
-        "{}: {} [{}] {}",
-        terminal(&location),
+        "{}:{l}:{c}: {} [{}] {}{}",
+        terminal(source),
         f.code,
         f.severity.as_str(),
-        terminal(&f.message)
+        terminal(&f.message),
+        terminal(&at)
     );
 }

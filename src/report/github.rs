@@ -18,7 +18,7 @@ pub fn render(report: &Report) -> String {
 pub fn render_message(m: &MessageReport) -> String {
     let mut out = String::new();
     for f in &m.findings {
-        annotation(&mut out, &m.source, m.index, f);
+        annotation(&mut out, &m.source, m.mbox_number(), f);
     }
     out
 }
@@ -32,7 +32,7 @@ pub fn render_tail(report: &Report) -> String {
         }
     }
     for b in &report.batch_findings {
-        annotation(&mut out, &b.source, b.index, &b.finding);
+        annotation(&mut out, &b.source, b.mbox_number(), &b.finding);
     }
     for e in &report.errors {
         let _ = writeln!(
@@ -45,14 +45,18 @@ pub fn render_tail(report: &Report) -> String {
     out
 }
 
-fn annotation(out: &mut String, source: &str, index: usize, f: &Finding) {
+fn annotation(out: &mut String, source: &str, mbox: Option<usize>, f: &Finding) {
     let command = command(f.severity);
-    let line = f.source_line.map(|l| format!(",line={l}")).unwrap_or_default();
+    let line = match (f.source_line, f.source_column) {
+        (Some(l), Some(c)) => format!(",line={l},col={c}"),
+        (Some(l), None) => format!(",line={l}"),
+        _ => String::new(),
+    };
     let at = match (&f.part, f.line, f.column) {
         (Some(p), Some(l), Some(c)) => format!(" [part {p} {l}:{c}]"),
         _ => String::new(),
     };
-    let mbox = if index > 0 { format!(" [message {index}]") } else { String::new() };
+    let mbox = mbox.map(|n| format!(" [message #{n}]")).unwrap_or_default();
     let hint = f.hint.as_deref().map(|h| format!("\nFix: {h}")).unwrap_or_default();
     let _ = writeln!(
         out,

@@ -5,9 +5,18 @@
 //!
 //! The page loads nothing and runs nothing: a Content-Security-Policy of `default-src 'none'`
 //! (only inline styles), no script at all — the class filter is CSS (`:has()` on radio
-//! buttons) — and the preview sits in an `<iframe sandbox srcdoc>` after [`super::preview`]
-//! has taken out everything that could load, run or navigate. Every string from the message is
-//! HTML-escaped, and control and bidi characters are shown as `\u{…}` escapes.
+//! buttons) — and the preview sits in an `<iframe sandbox="allow-same-origin" srcdoc>` after
+//! [`super::preview`] has taken out everything that could load, run or navigate. Every string
+//! from the message is HTML-escaped, and control and bidi characters are shown as `\u{…}` escapes.
+//!
+//! Why `allow-same-origin`: Chromium puts a frame sandboxed into an opaque origin (`sandbox=""`)
+//! into a renderer process of its own (its "isolated sandboxed iframes"), and the page can be
+//! drawn — a `--screenshot`, a print, a first paint — before that process has drawn the frame: a
+//! white box where the email should be (4 to 7 screenshots of 15 here). With the page's own
+//! origin the frame is drawn with the page, in one process. Nothing is given up: without
+//! `allow-scripts` no script can run in the frame to use that origin (nor could it under the
+//! page's CSP, which a `srcdoc` frame inherits, or the preview's own), and forms, pop-ups and
+//! navigation of the page stay blocked by the sandbox.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write;
@@ -97,15 +106,18 @@ fn summary(out: &mut String, report: &Report, page: &Page<'_>) {
     let _ = write!(
         out,
         "<header><h1>linkaudit report</h1><p class=\"totals\">{} message{}, {} links — \
-         <span class=\"sev error\">{} error{}</span> <span class=\"sev warning\">{} warning{}</span> \
-         <span class=\"sev info\">{} info</span>{}</p>",
+         <span class=\"sev {}\">{} error{}</span> <span class=\"sev {}\">{} warning{}</span> \
+         <span class=\"sev {}\">{} info</span>{}</p>",
         s.messages,
         plural(s.messages),
         s.links,
+        if s.errors > 0 { "error" } else { "none" },
         s.errors,
         plural(s.errors),
+        if s.warnings > 0 { "warning" } else { "none" },
         s.warnings,
         plural(s.warnings),
+        if s.infos > 0 { "info" } else { "none" },
         s.infos,
         if s.unreadable > 0 {
             format!(", {} unreadable input{}", s.unreadable, plural(s.unreadable))
@@ -122,7 +134,7 @@ fn summary(out: &mut String, report: &Report, page: &Page<'_>) {
     if !report.messages.is_empty() {
         out.push_str(
             "<table class=\"summary\"><thead><tr><th>verdict</th><th>message</th><th>subject</th>\
-             <th>errors</th><th>warnings</th><th>infos</th><th>links</th><th>sent via</th></tr></thead><tbody>",
+             <th>errors</th><th>warnings</th><th>info</th><th>links</th><th>sent via</th></tr></thead><tbody>",
         );
         for (i, m) in report.messages.iter().enumerate() {
             let (class, word) = verdict(m.worst());
@@ -232,7 +244,7 @@ fn message(out: &mut String, i: usize, m: &MessageReport, page: &Page<'_>) {
         let _ = write!(
             out,
             "<figure><figcaption>Part {} (text/html) — images and pixels are not loaded, links are \
-             not followed</figcaption><iframe sandbox=\"\" referrerpolicy=\"no-referrer\" loading=\"eager\" \
+             not followed</figcaption><iframe sandbox=\"allow-same-origin\" referrerpolicy=\"no-referrer\" loading=\"eager\" \
              title=\"Preview of part {}\" srcdoc=\"{}\"></iframe></figure>",
             t(&p.part),
             t(&p.part),

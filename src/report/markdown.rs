@@ -17,7 +17,7 @@ pub fn render(report: &Report) -> String {
         what.push(format!("{} message{}, {} links", s.messages, plural(s.messages), s.links));
     }
     let mut out = format!(
-        "## linkaudit: {} — {} {} error{}, {} {} warning{}, {} {} info{}\n",
+        "## linkaudit: {} — {} {} error{}, {} {} warning{}, {} {} info\n",
         what.join(", "),
         icon(Severity::Error),
         s.errors,
@@ -27,7 +27,6 @@ pub fn render(report: &Report) -> String {
         if s.warnings == 1 { "" } else { "s" },
         icon(Severity::Info),
         s.infos,
-        if s.infos == 1 { "" } else { "s" },
     );
     for m in &report.messages {
         let title = match &m.subject {

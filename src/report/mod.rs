@@ -85,9 +85,13 @@ pub struct LinkReport {
     /// Visible anchor text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    /// Line in the message source (exact for headers and unencoded parts).
+    /// Line in the message source where the URL starts (exact for headers, unencoded and
+    /// quoted-printable parts; the part's first body line for base64).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_line: Option<u32>,
+    /// Column in the message source, when known (not in a base64 part).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_column: Option<u32>,
 }
 
 /// A part that was read.
@@ -122,6 +126,9 @@ pub struct MessageReport {
     pub source: String,
     /// Position in an mbox (0 otherwise).
     pub index: usize,
+    /// The message is one of an mbox's (text formats number it `#1…#N`).
+    #[serde(skip)]
+    pub mbox: bool,
     /// From header.
     pub from: Option<String>,
     /// Subject.
@@ -175,6 +182,7 @@ impl MessageReport {
         MessageReport {
             source: source.to_string(),
             index: 0,
+            mbox: false,
             from: None,
             subject: None,
             sent_via: Vec::new(),
@@ -209,9 +217,11 @@ impl MessageReport {
         for f in findings.iter_mut() {
             if f.source_line.is_none() {
                 f.source_line = match f.part.as_deref() {
-                    Some("header") => Some(1),
-                    Some(p) => parsed.parts.iter().find(|x| x.path == p).and_then(|x| x.body_line),
-                    None => None,
+                    Some(p) if p != "header" => {
+                        parsed.parts.iter().find(|x| x.path == p).and_then(|x| x.body_line)
+                    }
+                    // The header, or the whole message: where the message starts.
+                    _ => Some(1),
                 };
             }
             f.source_line = f.source_line.map(|l| l + msg.line_offset);
@@ -247,6 +257,7 @@ impl MessageReport {
         MessageReport {
             source: source.to_string(),
             index: msg.index,
+            mbox: msg.container == crate::input::Container::Mbox,
             from: parsed.from.clone(),
             subject: parsed.subject.clone(),
             sent_via: Vec::new(),
@@ -288,25 +299,29 @@ impl MessageReport {
         self.findings.iter().map(|f| f.severity).max()
     }
 
-    /// The source as text formats show it: `file.mbox#3` for mbox messages after the first.
+    /// The message's number in its mbox, 1-based (`None` outside an mbox).
+    pub fn mbox_number(&self) -> Option<usize> {
+        self.mbox.then_some(self.index + 1)
+    }
+
+    /// The source as text formats show it: `file.mbox#1` … `#N` for the messages of an mbox.
     pub fn display_source(&self) -> String {
-        display_source(&self.source, self.index)
+        display_source(&self.source, self.mbox_number())
     }
 }
 
-/// Message `index` of `source` as text formats show it: `file.mbox#3`, or just the file for the
-/// first (or only) message.
-pub fn display_source(source: &str, index: usize) -> String {
-    if index > 0 {
-        format!("{source}#{index}")
-    } else {
-        source.to_string()
+/// A message as text formats show it: `file.mbox#3` for the third message of an mbox, the file
+/// alone otherwise.
+pub fn display_source(source: &str, mbox_number: Option<usize>) -> String {
+    match mbox_number {
+        Some(n) => format!("{source}#{n}"),
+        None => source.to_string(),
     }
 }
 
 /// A link's report entry, moving the link's strings rather than copying them.
 fn link_report(l: AuditedLink, catalog: &Catalog) -> LinkReport {
-    let AuditedLink { raw, unwrapped, classified: c } = l;
+    let AuditedLink { raw, unwrapped, classified: c, source_column } = l;
     LinkReport {
         // Only when a gateway wraps the link (the judged host is not the link's own).
         judged_host: match (&c.host, &c.outer_host) {
@@ -332,6 +347,7 @@ fn link_report(l: AuditedLink, catalog: &Catalog) -> LinkReport {
         mso: raw.mso,
         text: raw.text,
         source_line: raw.source_line,
+        source_column,
     }
 }
 
@@ -351,6 +367,9 @@ pub struct WorstMessage {
     pub source: String,
     /// Index in the source.
     pub index: usize,
+    /// One of an mbox's messages.
+    #[serde(skip)]
+    pub mbox: bool,
     /// Error findings.
     pub errors: usize,
     /// Warning findings.
@@ -399,6 +418,7 @@ impl Summary {
             self.worst.push(WorstMessage {
                 source: m.source.clone(),
                 index: m.index,
+                mbox: m.mbox,
                 errors: e,
                 warnings: w,
             });

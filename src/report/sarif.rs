@@ -27,11 +27,11 @@ pub fn render(report: &Report) -> String {
     let mut results: Vec<Value> = Vec::new();
     for m in &report.messages {
         for f in &m.findings {
-            results.push(result(&m.source, m.index, f));
+            results.push(result(&m.source, m.index, m.mbox_number(), f));
         }
     }
     for b in &report.batch_findings {
-        results.push(result(&b.source, b.index, &b.finding));
+        results.push(result(&b.source, b.index, b.mbox_number(), &b.finding));
     }
     for d in &report.domains {
         for f in &d.findings {
@@ -98,13 +98,13 @@ fn domain_result(host: &str, f: &Finding) -> Value {
     })
 }
 
-fn result(source: &str, index: usize, f: &Finding) -> Value {
+fn result(source: &str, index: usize, mbox: Option<usize>, f: &Finding) -> Value {
     let at = match (&f.part, f.line, f.column) {
         (Some(p), Some(l), Some(c)) => format!(" (part {p}, line {l}, column {c} of the decoded part)"),
         (Some(p), _, _) => format!(" (part {p})"),
         _ => String::new(),
     };
-    let mbox = if index > 0 { format!(" [message {index}]") } else { String::new() };
+    let mbox = mbox.map(|n| format!(" [message #{n}]")).unwrap_or_default();
     let mut text = format!("{}{at}{mbox}", f.message);
     if let Some(h) = &f.hint {
         text.push_str(". Fix: ");
@@ -112,7 +112,11 @@ fn result(source: &str, index: usize, f: &Finding) -> Value {
     }
     let mut location = json!({ "physicalLocation": { "artifactLocation": { "uri": uri(source) } } });
     if let Some(line) = f.source_line {
-        location["physicalLocation"]["region"] = json!({ "startLine": line.max(1) });
+        let mut region = json!({ "startLine": line.max(1) });
+        if let Some(column) = f.source_column {
+            region["startColumn"] = json!(column.max(1));
+        }
+        location["physicalLocation"]["region"] = region;
     }
     let rule_index = RULES.iter().position(|r| r.code == f.code).unwrap_or(0);
     json!({

@@ -79,7 +79,7 @@ pub fn render_tail(report: &Report, color: bool) -> String {
         let _ = writeln!(out, "\n{}", p.bold("Across messages:"));
         let mut hints = Vec::new();
         for b in &report.batch_findings {
-            let _ = writeln!(out, "  {}", terminal(&display_source(&b.source, b.index)));
+            let _ = writeln!(out, "  {}", terminal(&display_source(&b.source, b.mbox_number())));
             finding(&mut out, vec![&b.finding], p, &mut hints);
         }
     }
@@ -102,7 +102,7 @@ pub fn render_tail(report: &Report, color: bool) -> String {
             .map(|w| {
                 format!(
                     "{} ({} error{}, {} warning{})",
-                    terminal(&display_source(&w.source, w.index)),
+                    terminal(&display_source(&w.source, w.mbox.then_some(w.index + 1))),
                     w.errors,
                     plural(w.errors),
                     w.warnings,
@@ -134,7 +134,7 @@ pub fn render_tail(report: &Report, color: bool) -> String {
         checked.join(" · "),
         p.severity(Severity::Error, &format!("{} error{}", s.errors, plural(s.errors))),
         p.severity(Severity::Warning, &format!("{} warning{}", s.warnings, plural(s.warnings))),
-        p.severity(Severity::Info, &format!("{} info{}", s.infos, plural(s.infos))),
+        p.severity(Severity::Info, &format!("{} info", s.infos)),
         if s.unreadable > 0 {
             format!(" · {} unreadable input{}", s.unreadable, plural(s.unreadable))
         } else {
@@ -197,13 +197,7 @@ fn message(out: &mut String, m: &MessageReport, p: Paint) {
         let _ = writeln!(out, "  {} no findings", p.green("✔"));
     } else {
         let mark = p.severity(m.worst().unwrap_or(Severity::Info), if e > 0 { "✖" } else { "!" });
-        let _ = writeln!(
-            out,
-            "\n  {mark} {e} error{} · {w} warning{} · {i} info{}",
-            plural(e),
-            plural(w),
-            plural(i)
-        );
+        let _ = writeln!(out, "\n  {mark} {e} error{} · {w} warning{} · {i} info", plural(e), plural(w),);
     }
 }
 

@@ -20,6 +20,9 @@ pub struct BatchFinding {
     pub source: String,
     /// Its index in the source.
     pub index: usize,
+    /// One of an mbox's messages.
+    #[serde(skip)]
+    pub mbox: bool,
     /// The finding.
     #[serde(flatten)]
     pub finding: Finding,
@@ -30,11 +33,20 @@ struct FirstLink {
     esp: String,
     source: String,
     index: usize,
+    mbox: bool,
     url: String,
     part: String,
     line: u32,
     column: u32,
     source_line: Option<u32>,
+    source_column: Option<u32>,
+}
+
+impl BatchFinding {
+    /// The message's number in its mbox, 1-based (`None` outside an mbox).
+    pub fn mbox_number(&self) -> Option<usize> {
+        self.mbox.then_some(self.index + 1)
+    }
 }
 
 /// Tracking hosts seen so far and the first link of each ESP on them.
@@ -60,11 +72,13 @@ impl BatchIndex {
                     esp: esp.to_string(),
                     source: m.source.clone(),
                     index: m.index,
+                    mbox: m.mbox,
                     url: l.url.clone(),
                     part: l.part.to_string(),
                     line: l.line,
                     column: l.column,
                     source_line: l.source_line,
+                    source_column: l.source_column,
                 });
             }
         }
@@ -84,11 +98,14 @@ impl BatchIndex {
                 let others: Vec<String> = firsts
                     .iter()
                     .filter(|o| o.esp != f.esp)
-                    .map(|o| format!("{} in {}", o.esp, display_source(&o.source, o.index)))
+                    .map(|o| {
+                        format!("{} in {}", o.esp, display_source(&o.source, o.mbox.then_some(o.index + 1)))
+                    })
                     .collect();
                 out.push(BatchFinding {
                     source: f.source.clone(),
                     index: f.index,
+                    mbox: f.mbox,
                     finding: Finding {
                         code: LA206.code,
                         name: LA206.name,
@@ -104,6 +121,7 @@ impl BatchIndex {
                         column: Some(f.column),
                         hint: Some(two_esps_hint(host, &names)),
                         source_line: f.source_line,
+                        source_column: f.source_column,
                     },
                 });
             }

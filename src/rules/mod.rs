@@ -423,6 +423,7 @@ pub(crate) fn at_link(
         column: Some(link.raw.column),
         hint,
         source_line: link.raw.source_line,
+        source_column: link.source_column,
     }
 }
 
@@ -445,6 +446,7 @@ pub(crate) fn at_message(
         column: None,
         hint,
         source_line: None,
+        source_column: None,
     }
 }
 
