@@ -17,7 +17,6 @@
 //! as tracking (a spam kit's throw-away domain, a shop's ids) is not a sending platform's. Every
 //! link on a flagged host is an unknown tracker.
 
-
 use super::domain::registrable;
 use super::token::{is_token, tracker_shaped};
 use super::{Class, Role};

@@ -12,10 +12,9 @@ use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 use regex::{RegexSet, RegexSetBuilder};
-use rustc_hash::FxHashMap;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::Look;
-
+use rustc_hash::FxHashMap;
 
 /// Shapes with more literal prefixes than this go to the group searched for every URL.
 const MAX_PREFIXES: usize = 32;
