@@ -303,6 +303,35 @@ pub fn classify(raw: &RawLink, unwrapped: &Unwrapped, expected: &[String], catal
     }
 }
 
+/// What an unsubscribe link says, in the languages test sends come in (ASCII case is ignored;
+/// the words are written as they appear, accents included).
+const UNSUBSCRIBE_WORDS: [&str; 24] = [
+    "unsubscribe",
+    "opt out",
+    "opt-out",
+    "abmelden",
+    "abbestellen",
+    "austragen",
+    "afmelden",
+    "uitschrijven",
+    "désabonner",
+    "desabonner",
+    "désinscri",
+    "desinscri",
+    "darse de baja",
+    "darte de baja",
+    "cancelar suscripción",
+    "cancelar inscrição",
+    "descadastr",
+    "disiscriviti",
+    "cancella iscrizione",
+    "avregistrera",
+    "avslutt",
+    "afmeld",
+    "wypisz",
+    "odhlásit",
+];
+
 fn role_of(raw: &RawLink, shape: Option<Shape>, j: &Judged) -> Role {
     if raw.kind == Kind::Header {
         return Role::Unsubscribe;
@@ -323,7 +352,8 @@ fn role_of(raw: &RawLink, shape: Option<Shape>, j: &Judged) -> Role {
     if !clickable {
         return Role::Asset;
     }
-    let unsubscribe_text = raw.text.as_deref().is_some_and(|t| contains_ignore_case(t, "unsubscribe"));
+    let unsubscribe_text =
+        raw.text.as_deref().is_some_and(|t| UNSUBSCRIBE_WORDS.iter().any(|w| contains_ignore_case(t, w)));
     let unsubscribe_path = !j.mailto && contains_ignore_case(&j.path_query, "unsubscribe");
     if unsubscribe_text || unsubscribe_path {
         Role::Unsubscribe
@@ -450,6 +480,21 @@ mod tests {
         let m = run("mailto:unsub@unsubscribe.mailchimpapp.net?subject=x", Kind::Header, &[]);
         assert_eq!((m.class, m.role), (Class::EspDefault, Role::Unsubscribe));
         assert_eq!(m.host.as_deref(), Some("unsubscribe.mailchimpapp.net"));
+    }
+
+    #[test]
+    fn unsubscribe_links_are_read_in_other_languages() {
+        for text in
+            ["Abmelden", "Hier afmelden", "Se désabonner", "Darse de baja", "Disiscriviti", "unsubscribe"]
+        {
+            let mut raw = link("https://www.example.com/n?id=1", Kind::Anchor);
+            raw.text = Some(text.into());
+            let c = classify(&raw, &unwrap(&raw.url, 8), &[], Catalog::builtin());
+            assert_eq!(c.role, Role::Unsubscribe, "{text}");
+        }
+        let mut raw = link("https://www.example.com/n?id=1", Kind::Anchor);
+        raw.text = Some("Shop the sale".into());
+        assert_eq!(classify(&raw, &unwrap(&raw.url, 8), &[], Catalog::builtin()).role, Role::Click);
     }
 
     #[test]
