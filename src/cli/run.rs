@@ -419,7 +419,8 @@ impl Sink {
     }
 
     fn failure(&mut self, source: String, message: String) {
-        eprintln!("linkaudit: error: {source}: {message}");
+        let show = report::sanitize::display;
+        eprintln!("linkaudit: error: {}: {}", show(&source), show(&message));
         self.tally.error(InputFailure { source, message });
     }
 

@@ -132,7 +132,7 @@ pub fn run(args: &WatchArgs) -> Exit {
             }
             Ok(Err(errors)) => {
                 for e in errors {
-                    eprintln!("linkaudit: warning: watch: {e}");
+                    eprintln!("linkaudit: warning: watch: {}", show(&e.to_string()));
                 }
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {}
@@ -364,12 +364,12 @@ impl Watch<'_> {
             |failed: bool| self.args.reports.clone().or_else(|| moved_to(failed).clone()).or(scratch);
         let (failed, written) = sidecars.finish(self.args.common.redact, self.threshold, folder, &name);
         if let Err(e) = written {
-            eprintln!("linkaudit: warning: cannot write the reports of {}: {e}", path.display());
+            eprintln!("linkaudit: warning: cannot write the reports of {}: {e}", show_path(path));
         }
         let moved_to = moved_to(failed);
         if let Some(dest) = moved_to {
             if let Err(e) = fs::rename(path, dest.join(&name)) {
-                eprintln!("linkaudit: warning: cannot move {} to {}: {e}", path.display(), dest.display());
+                eprintln!("linkaudit: warning: cannot move {} to {}: {e}", show_path(path), show_path(dest));
             }
         }
         self.print(&errors)
@@ -396,14 +396,15 @@ impl Watch<'_> {
             (false, true) => "\x1b[1;32m✔\x1b[0m",
             (false, false) => "✔",
         };
+        let m = report::sanitize::message(m);
         let worst = m
             .worst()
             .and_then(|s| m.findings.iter().find(|f| f.severity == s))
-            .map(|f| format!(" · {} {}", f.code, report::sanitize::terminal(&f.message)))
+            .map(|f| format!(" · {} {}", f.code, f.message))
             .unwrap_or_default();
         format!(
             "{mark} {}  {} links · {e} error{} · {w} warning{} · {i} info{}{worst}\n",
-            report::sanitize::terminal(&m.display_source()),
+            m.display_source(),
             m.links.len(),
             if e == 1 { "" } else { "s" },
             if w == 1 { "" } else { "s" },
@@ -414,9 +415,9 @@ impl Watch<'_> {
     fn error_line(&self, path: &Path, message: &str) -> String {
         if self.args.format == WatchFormat::JsonLines {
             let v = serde_json::json!({ "type": "error", "source": path.display().to_string(), "message": message });
-            return format!("{v}\n");
+            return format!("{}\n", report::json::to_string(&v).unwrap_or_default());
         }
-        format!("✖ {}  cannot audit: {}\n", report::sanitize::terminal(&path.display().to_string()), message)
+        format!("✖ {}  cannot audit: {}\n", show_path(path), show(message))
     }
 
     fn print(&self, text: &str) -> Result<(), Exit> {
@@ -430,6 +431,15 @@ impl Watch<'_> {
             }
         }
     }
+}
+
+fn show(s: &str) -> std::borrow::Cow<'_, str> {
+    report::sanitize::display(s)
+}
+
+/// A path as messages print it: sanitised (file names are chosen by whoever saves the file).
+fn show_path(p: &Path) -> String {
+    show(&p.display().to_string()).into_owned()
 }
 
 /// A hash of the file's content, read in chunks.

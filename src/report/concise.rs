@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::sanitize::terminal;
+use super::sanitize;
 use super::{MessageReport, Report};
 use crate::finding::Finding;
 
@@ -20,6 +20,7 @@ pub fn render(report: &Report) -> String {
 /// The lines of one message.
 pub fn render_message(m: &MessageReport) -> String {
     let mut out = String::new();
+    let m = sanitize::message(m);
     let source = m.display_source();
     for f in &m.findings {
         line(&mut out, &source, f);
@@ -30,6 +31,7 @@ pub fn render_message(m: &MessageReport) -> String {
 /// Batch findings and unreadable inputs.
 pub fn render_tail(report: &Report) -> String {
     let mut out = String::new();
+    let report = &*sanitize::rest(report);
     for d in &report.domains {
         for f in &d.findings {
             line(&mut out, &d.host, f);
@@ -40,7 +42,7 @@ pub fn render_tail(report: &Report) -> String {
         line(&mut out, &source, &b.finding);
     }
     for e in &report.errors {
-        let _ = writeln!(out, "{}: LA001 [error] {}", terminal(&e.source), terminal(&e.message));
+        let _ = writeln!(out, "{}: LA001 [error] {}", e.source, e.message);
     }
     out
 }
@@ -51,12 +53,5 @@ fn line(out: &mut String, source: &str, f: &Finding) {
         (Some(p), _, _) => format!("{source}:{p}"),
         _ => source.to_string(),
     };
-    let _ = writeln!(
-        out,
-        "{}: {} [{}] {}",
-        terminal(&location),
-        f.code,
-        f.severity.as_str(),
-        terminal(&f.message)
-    );
+    let _ = writeln!(out, "{location}: {} [{}] {}", f.code, f.severity.as_str(), f.message);
 }

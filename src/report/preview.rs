@@ -189,7 +189,12 @@ pub fn render(html: &str, marks: &[Mark], redact: bool) -> Rendered {
             rendered.outlook.clear();
         }
     }
-    rendered.html = doc;
+    // The message's own control and bidi characters stay as they were for the browser, as
+    // references (the HTML report file holds none raw).
+    rendered.html = match super::sanitize::references(&doc) {
+        std::borrow::Cow::Borrowed(_) => doc,
+        std::borrow::Cow::Owned(o) => o,
+    };
     rendered
 }
 
