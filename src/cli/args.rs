@@ -242,7 +242,8 @@ pub struct CommonArgs {
     #[arg(long, value_name = "RULES", value_delimiter = ',')]
     pub ignore: Vec<String>,
 
-    /// Mask email addresses and long tokens in every URL of the report.
+    /// Mask email addresses (also percent-encoded), URL userinfo and long URL tokens in every
+    /// string the report takes from the messages (Subject, From, URLs, anchor and alt text).
     #[arg(long)]
     pub redact: bool,
 

@@ -477,7 +477,12 @@ impl Sink {
     fn finish(mut self, args: &AuditArgs, opts: &Options) -> Exit {
         #[cfg(feature = "network")]
         let domains = match self.targets.take().map(|t| t.check(&args.net, opts)) {
-            Some(Ok(d)) => d,
+            Some(Ok(mut d)) => {
+                if self.redact {
+                    d.iter_mut().for_each(report::redact::domain);
+                }
+                d
+            }
             Some(Err(e)) => {
                 eprintln!("linkaudit: error: {e}");
                 return Exit::Error;

@@ -282,6 +282,11 @@ pub fn rest(r: &mut Report, mut fix: impl FnMut(Origin, &str) -> Option<String>)
     rewriting::rest_fields(r, &mut fix);
 }
 
+/// Rewrites a finding's untrusted strings (message, URL, hint).
+pub fn finding(f: &mut Finding, mut fix: impl FnMut(Origin, &str) -> Option<String>) {
+    rewriting::finding_fields(f, &mut fix);
+}
+
 /// Rewrites every untrusted string of a checked domain.
 pub fn domain(d: &mut DomainReport, mut fix: impl FnMut(Origin, &str) -> Option<String>) {
     rewriting::domain_fields(d, &mut fix);
@@ -478,7 +483,7 @@ pub(crate) mod hostile {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// The two forms of the walk visit the same fields.
