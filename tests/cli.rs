@@ -637,3 +637,30 @@ fn hostile_text_reaches_no_format_raw() {
         }
     }
 }
+
+/// Issue 16, item 4: a batch run over a folder with a FIFO and a symlink to /dev/zero named like
+/// messages ends, refusing each with one line (exit 2), and audits the rest.
+#[cfg(unix)]
+#[test]
+fn a_folder_with_a_fifo_and_a_device_does_not_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("mkfifo").arg(dir.path().join("a.eml")).status().unwrap();
+    assert!(status.success());
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("b.eml")).unwrap();
+    fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/quickstart/newsletter-fixed.eml"),
+        dir.path().join("c.eml"),
+    )
+    .unwrap();
+    let out = linkaudit()
+        .arg(dir.path())
+        .args(["--no-config", "--format", "concise"])
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("a.eml: not a regular file (a FIFO)"), "{stderr}");
+    assert!(stderr.contains("b.eml: not a regular file (a device)"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
+}

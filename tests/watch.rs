@@ -327,3 +327,67 @@ fn redacted_batch_findings_match_a_one_shot_run() {
     assert!(report.contains("\"batch_findings\""), "{report}");
     assert_eq!(one, report);
 }
+
+/// Runs `watch DIR --once` with a deadline (a hang fails the test instead of stalling it).
+fn watch_once_within(dir: &Path, secs: u64) -> (Option<i32>, String) {
+    let mut child = Command::new(BIN)
+        .arg("watch")
+        .arg(dir)
+        .args(["--once", "--no-config", "--no-reports", "--color", "never"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < deadline {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut out = String::new();
+            std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut out).unwrap();
+            return (status.code(), out);
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    (None, String::new())
+}
+
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success());
+}
+
+/// Issue 16, item 4: a FIFO named `*.eml` and a symlink to /dev/zero are refused with one line
+/// each, and the messages beside them still get their verdicts: nothing blocks or spins.
+#[test]
+fn fifos_and_devices_are_refused_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("inbox");
+    fs::create_dir_all(&dir).unwrap();
+    mkfifo(&dir.join("a-fifo.eml"));
+    std::os::unix::fs::symlink("/dev/zero", dir.join("b-zero.eml")).unwrap();
+    fs::write(dir.join("c-good.eml"), message("good", 1, 1)).unwrap();
+    let (code, stdout) = watch_once_within(&dir, 20);
+    assert_eq!(code, Some(0), "watch --once hung or failed: {stdout}");
+    assert!(stdout.contains("a-fifo.eml  cannot audit: not a regular file (a FIFO)"), "{stdout}");
+    assert!(stdout.contains("b-zero.eml  cannot audit: not a regular file (a device)"), "{stdout}");
+    assert!(stdout.contains("c-good.eml  1 links"), "{stdout}");
+
+    // Live: a FIFO dropped into the folder does not stop the verdicts of what comes after it,
+    // and a symlink loop is reported as `--once` reports it.
+    let live = tmp.path().join("live");
+    fs::create_dir_all(&live).unwrap();
+    let w = start(&live, false, &["--no-reports"]);
+    mkfifo(&live.join("d-fifo.eml"));
+    std::os::unix::fs::symlink("e-loop.eml", live.join("e-loop.eml")).unwrap();
+    thread::sleep(Duration::from_millis(300));
+    fs::write(live.join("f-good.eml"), message("after", 1, 2)).unwrap();
+    let mut got = Vec::new();
+    w.collect(3, &mut got);
+    let code = w.stop();
+    let by_source = |name: &str| got.iter().find(|v| v["source"].as_str().is_some_and(|s| s.ends_with(name)));
+    assert!(by_source("d-fifo.eml").is_some_and(|v| v["type"] == "error"), "{got:?}");
+    assert!(by_source("e-loop.eml").is_some_and(|v| v["type"] == "error"), "{got:?}");
+    assert!(by_source("f-good.eml").is_some_and(|v| v["subject"] == "after v1"), "{got:?}");
+    assert_eq!(code, 0);
+}

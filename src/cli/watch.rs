@@ -27,7 +27,7 @@ use notify::{PollWatcher, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, new_debouncer_opt, DebounceEventResult, FileIdMap};
 
 use super::args::{ColorWhen, WatchArgs, WatchFormat};
-use super::inputs::Input;
+use super::inputs::{open_regular, Input};
 use super::output::Exit;
 use super::run::{config_fail_on, load_config, options, read_error, threshold};
 use super::sidecar::Sidecars;
@@ -67,8 +67,16 @@ pub fn run(args: &WatchArgs) -> Exit {
         }
     };
     let canonical = args.dir.canonicalize().unwrap_or_else(|_| args.dir.clone());
-    let mut state =
-        Watch { args, canonical, opts, threshold, color, audited: HashMap::new(), pending: HashMap::new() };
+    let mut state = Watch {
+        args,
+        canonical,
+        opts,
+        threshold,
+        color,
+        audited: HashMap::new(),
+        pending: HashMap::new(),
+        unreadable: HashMap::new(),
+    };
 
     // Start watching before the first scan, so nothing that lands in between is lost.
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
@@ -126,7 +134,9 @@ pub fn run(args: &WatchArgs) -> Exit {
                 for e in events {
                     let writing = state.writing(&e.event.kind);
                     for p in &e.event.paths {
-                        state.mark(p, writing);
+                        if let Err(code) = state.mark(p, writing) {
+                            return code;
+                        }
                     }
                 }
             }
@@ -161,7 +171,8 @@ fn scan(dir: &Path, recursive: bool) -> Vec<PathBuf> {
         let Ok(entries) = fs::read_dir(&d) else { continue };
         for e in entries.flatten() {
             let p = e.path();
-            if p.is_dir() {
+            // A symlinked folder is not followed (a link to a parent would loop).
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
                 if recursive && !hidden(&p) {
                     stack.push(p);
                 }
@@ -208,6 +219,8 @@ struct Watch<'a> {
     /// Content hash of the version last audited, per file.
     audited: HashMap<PathBuf, u64>,
     pending: HashMap<PathBuf, PendingFile>,
+    /// Files that could not be looked at, with the error last reported.
+    unreadable: HashMap<PathBuf, String>,
 }
 
 impl Watch<'_> {
@@ -227,27 +240,42 @@ impl Watch<'_> {
         }
     }
 
-    fn mark(&mut self, event_path: &Path, writing: Option<bool>) {
+    fn mark(&mut self, event_path: &Path, writing: Option<bool>) -> Result<(), Exit> {
         // Events carry absolute paths: name the file as the user named the folder.
         let rel =
             event_path.strip_prefix(&self.canonical).or_else(|_| event_path.strip_prefix(&self.args.dir));
-        let Ok(rel) = rel else { return };
+        let Ok(rel) = rel else { return Ok(()) };
         if !accepted(event_path) || (!self.args.recursive && rel.components().count() != 1) {
-            return;
+            return Ok(());
         }
         let path = self.args.dir.join(rel);
-        if let Ok(meta) = fs::metadata(&path) {
-            let was_writing = self.pending.get(&path).is_some_and(|p| p.writing);
-            self.pending.insert(
-                path,
-                PendingFile {
-                    len: meta.len(),
-                    mtime: meta.modified().ok(),
-                    stable_since: Instant::now(),
-                    writing: writing.unwrap_or(was_writing),
-                    last_event: Instant::now(),
-                },
-            );
+        match fs::metadata(&path) {
+            Ok(meta) => {
+                self.unreadable.remove(&path);
+                let was_writing = self.pending.get(&path).is_some_and(|p| p.writing);
+                self.pending.insert(
+                    path,
+                    PendingFile {
+                        len: meta.len(),
+                        mtime: meta.modified().ok(),
+                        stable_since: Instant::now(),
+                        writing: writing.unwrap_or(was_writing),
+                        last_event: Instant::now(),
+                    },
+                );
+                Ok(())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            // A symlink loop, a file that cannot be looked at: said once, as `--once` says it.
+            Err(e) => {
+                let message = read_error(&e);
+                if self.unreadable.get(&path) == Some(&message) {
+                    return Ok(());
+                }
+                let line = self.error_line(&path, &message);
+                self.unreadable.insert(path, message);
+                self.print(&line)
+            }
         }
     }
 
@@ -295,7 +323,8 @@ impl Watch<'_> {
     /// limit, an mbox is audited message by message as it streams, and verdicts and report files
     /// are written as each message is done.
     fn process(&mut self, path: &Path) -> Result<(), Exit> {
-        let hash = match content_hash(path) {
+        let cap = self.opts.limits.max_input_bytes.saturating_add(1);
+        let hash = match content_hash(path, cap) {
             Ok(h) => h,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return self.print(&self.error_line(path, &read_error(&e))),
@@ -313,7 +342,6 @@ impl Watch<'_> {
         };
         let mut sidecars = Sidecars::new(scratch.as_deref(), &name);
         let input = Input::File(path.to_path_buf());
-        let cap = self.opts.limits.max_input_bytes.saturating_add(1);
         match input.read_unless_mbox(cap) {
             Ok(Some(bytes)) => match linkaudit::audit_all(&source, &bytes, &self.opts) {
                 Ok(messages) => {
@@ -442,11 +470,14 @@ fn show_path(p: &Path) -> String {
     show(&p.display().to_string()).into_owned()
 }
 
-/// A hash of the file's content, read in chunks.
-fn content_hash(path: &Path) -> std::io::Result<u64> {
+/// A hash of the file's length and of its first `cap` bytes (the input limit: nothing is read
+/// past it), read in chunks. Only a regular file is read ([`open_regular`]).
+fn content_hash(path: &Path, cap: usize) -> std::io::Result<u64> {
     use std::io::Read;
-    let mut file = fs::File::open(path)?;
+    let (file, meta) = open_regular(path)?;
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    hasher.write_u64(meta.len());
+    let mut file = file.take(cap as u64);
     let mut buf = vec![0u8; 1 << 16];
     loop {
         let n = file.read(&mut buf)?;
