@@ -391,3 +391,71 @@ fn fifos_and_devices_are_refused_not_read() {
     assert!(by_source("f-good.eml").is_some_and(|v| v["subject"] == "after v1"), "{got:?}");
     assert_eq!(code, 0);
 }
+
+/// Issue 16, item 7: a writer that appends in chunks and closes the file between them, pausing
+/// longer than the old 60 ms settle time, gets one verdict, on the whole message (with
+/// `--settle 60` it got one on the first chunk).
+#[test]
+fn a_writer_that_closes_between_chunks_gets_one_whole_verdict() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("inbox");
+    fs::create_dir_all(&dir).unwrap();
+    let w = start(&dir, false, &["--no-reports"]);
+    let text = message("chunked", 1, 5);
+    let path = dir.join("chunked.eml");
+    let bytes = text.as_bytes();
+    for chunk in bytes.chunks(bytes.len() / 4 + 1) {
+        let mut f = fs::OpenOptions::new().create(true).append(true).open(&path).unwrap();
+        f.write_all(chunk).unwrap();
+        drop(f);
+        thread::sleep(Duration::from_millis(300));
+    }
+    let mut got = Vec::new();
+    w.collect(1, &mut got);
+    thread::sleep(Duration::from_millis(1500));
+    while let Ok(line) = w.lines.try_recv() {
+        got.push(serde_json::from_str(&line).unwrap());
+    }
+    w.stop();
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0]["links"].as_array().map(Vec::len), Some(5), "half-read: {}", got[0]);
+}
+
+/// Issue 16, item 7: a file that grows while it is being audited is not moved to the pass or
+/// fail folder.
+#[test]
+fn a_file_that_changes_during_its_audit_is_not_moved() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("inbox");
+    let pass = tmp.path().join("pass");
+    let failed = tmp.path().join("fail");
+    fs::create_dir_all(&dir).unwrap();
+    // An mbox long enough to take seconds to audit in a debug build.
+    let mut mbox = String::new();
+    for i in 0..3000 {
+        mbox.push_str("From news@news.example.com Sun Nov 29 10:00:00 2026\n");
+        mbox.push_str(&message(&format!("m{i}"), 1, links_for(i)).replace("\r\n", "\n"));
+    }
+    let path = dir.join("sends.mbox");
+    fs::write(&path, &mbox).unwrap();
+    let child = Command::new(BIN)
+        .arg("watch")
+        .arg(&dir)
+        .args(["--once", "--no-config", "--no-reports", "--format", "json-lines"])
+        .arg("--move-to-pass")
+        .arg(&pass)
+        .arg("--move-to-fail")
+        .arg(&failed)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    thread::sleep(Duration::from_millis(400));
+    let mut f = fs::OpenOptions::new().append(true).open(&path).unwrap();
+    f.write_all(b"From news@news.example.com Sun Nov 29 10:00:00 2026\nSubject: late\n\nx\n").unwrap();
+    drop(f);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("changed while it was audited: not moved"), "{stderr}");
+    assert!(path.exists() && !pass.join("sends.mbox").exists() && !failed.join("sends.mbox").exists());
+}

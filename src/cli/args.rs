@@ -322,6 +322,11 @@ pub struct WatchArgs {
     #[arg(long, default_value_t = 100, value_name = "MS")]
     pub debounce: u64,
 
+    /// Milliseconds a closed file's size and modification time must stay the same before it is
+    /// read: longer than any pause of a writer that closes the file between chunks.
+    #[arg(long, default_value_t = 1000, value_name = "MS")]
+    pub settle: u64,
+
     /// Write <name>.linkaudit.json and .txt here instead of next to each message.
     #[arg(long, value_name = "DIR")]
     pub reports: Option<PathBuf>,

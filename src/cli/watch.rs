@@ -3,8 +3,10 @@
 //! File-system events (notify, debounced) or polling (`--poll`) mark a file as pending. With
 //! events, a file a writer still holds open (data written, no close or rename since) waits for
 //! the writer to close it; then — and always with polling — it is read only once its size and
-//! modification time have stayed the same for a settle time, so a file still being written or
-//! copied is never read half-way. A file whose
+//! modification time have stayed the same for the settle time (`--settle`, 1 s: a writer that
+//! closes the file between chunks pauses that long at most), so a file still being written or
+//! copied is never read half-way. A file that changes while it is read gets no verdict (the new
+//! version is audited once it settles), and is never moved. A file whose
 //! content changes later is audited again; the same content is not. Each verdict is one line
 //! (or one JSON object) on stdout, plus `<name>.linkaudit.json` and `.txt` reports that match a
 //! one-shot `linkaudit FILE --format json` / text run byte for byte.
@@ -32,8 +34,6 @@ use super::output::Exit;
 use super::run::{config_fail_on, load_config, options, read_error, threshold};
 use super::sidecar::Sidecars;
 
-/// How long size and mtime must stay unchanged before a file is read.
-const SETTLE: Duration = Duration::from_millis(60);
 /// A file a writer still holds open (modified, not yet closed) is read after this much quiet
 /// anyway, for platforms and file systems that report no close events.
 const WRITER_TIMEOUT: Duration = Duration::from_secs(3);
@@ -281,12 +281,11 @@ impl Watch<'_> {
 
     /// Reads every pending file whose writer is done and whose size and mtime have settled.
     fn settle(&mut self) -> Result<(), Exit> {
-        let settle = if self.args.poll {
-            // Polling sees no closes: wait out a writer's pauses between chunks.
-            Duration::from_millis(2 * self.args.poll_interval + 300)
-        } else {
-            SETTLE
-        };
+        let mut settle = Duration::from_millis(self.args.settle);
+        if self.args.poll {
+            // A change shows only at the next poll: wait at least two intervals.
+            settle = settle.max(Duration::from_millis(2 * self.args.poll_interval + 300));
+        }
         let mut ready = Vec::new();
         let mut gone = Vec::new();
         for (path, p) in self.pending.iter_mut() {
@@ -324,7 +323,7 @@ impl Watch<'_> {
     /// are written as each message is done.
     fn process(&mut self, path: &Path) -> Result<(), Exit> {
         let cap = self.opts.limits.max_input_bytes.saturating_add(1);
-        let hash = match content_hash(path, cap) {
+        let (hash, read_as) = match content_hash(path, cap) {
             Ok(h) => h,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return self.print(&self.error_line(path, &read_error(&e))),
@@ -343,6 +342,12 @@ impl Watch<'_> {
         let mut sidecars = Sidecars::new(scratch.as_deref(), &name);
         let input = Input::File(path.to_path_buf());
         match input.read_unless_mbox(cap) {
+            // A message that changed while it was read is not judged: it is audited again once
+            // it settles.
+            Ok(Some(_)) if self.changed(path, read_as) => {
+                self.audited.remove(path);
+                return Ok(());
+            }
             Ok(Some(bytes)) => match linkaudit::audit_all(&source, &bytes, &self.opts) {
                 Ok(messages) => {
                     for m in messages {
@@ -395,12 +400,37 @@ impl Watch<'_> {
             eprintln!("linkaudit: warning: cannot write the reports of {}: {e}", show_path(path));
         }
         let moved_to = moved_to(failed);
-        if let Some(dest) = moved_to {
+        if moved_to.is_some() && self.changed(path, read_as) {
+            // Never move a file that changed since it was read (a writer still at work): its
+            // new version gets its own verdict.
+            eprintln!(
+                "linkaudit: warning: {} changed while it was audited: not moved; audited again once it settles",
+                show_path(path)
+            );
+            self.audited.remove(path);
+        } else if let Some(dest) = moved_to {
             if let Err(e) = fs::rename(path, dest.join(&name)) {
                 eprintln!("linkaudit: warning: cannot move {} to {}: {e}", show_path(path), show_path(dest));
             }
         }
         self.print(&errors)
+    }
+
+    /// Has `path` changed (size or modification time) since `read_as`, or gone? A changed file
+    /// is marked pending again, so its new version is audited once it settles.
+    fn changed(&mut self, path: &Path, read_as: Stamp) -> bool {
+        let now = fs::metadata(path).ok().map(|m| (m.len(), m.modified().ok()));
+        if now == Some(read_as) {
+            return false;
+        }
+        if let Some((len, mtime)) = now {
+            let at = Instant::now();
+            self.pending.insert(
+                path.to_path_buf(),
+                PendingFile { len, mtime, stable_since: at, writing: false, last_event: at },
+            );
+        }
+        true
     }
 
     /// One message: its verdict now, its reports into the files being written.
@@ -470,11 +500,16 @@ fn show_path(p: &Path) -> String {
     show(&p.display().to_string()).into_owned()
 }
 
+/// A file's size and modification time.
+type Stamp = (u64, Option<SystemTime>);
+
 /// A hash of the file's length and of its first `cap` bytes (the input limit: nothing is read
-/// past it), read in chunks. Only a regular file is read ([`open_regular`]).
-fn content_hash(path: &Path, cap: usize) -> std::io::Result<u64> {
+/// past it), read in chunks, and the file's [`Stamp`] when it was opened. Only a regular file is
+/// read ([`open_regular`]).
+fn content_hash(path: &Path, cap: usize) -> std::io::Result<(u64, Stamp)> {
     use std::io::Read;
     let (file, meta) = open_regular(path)?;
+    let stamp = (meta.len(), meta.modified().ok());
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     hasher.write_u64(meta.len());
     let mut file = file.take(cap as u64);
@@ -486,5 +521,5 @@ fn content_hash(path: &Path, cap: usize) -> std::io::Result<u64> {
         }
         hasher.write(&buf[..n]);
     }
-    Ok(hasher.finish())
+    Ok((hasher.finish(), stamp))
 }
