@@ -148,14 +148,21 @@ pub struct Extracted {
 
 /// Extracts every link of `msg`.
 pub fn extract(msg: &ParsedMessage) -> Extracted {
+    extract_within(msg, usize::MAX)
+}
+
+/// Extracts the links of `msg`; header fields are read only until more than `max_links` links
+/// are found (the audit cuts the list to the limit and reports it).
+pub fn extract_within(msg: &ParsedMessage, max_links: usize) -> Extracted {
     let mut out = Extracted {
         list_unsubscribe_post: msg.header_values("List-Unsubscribe-Post").next().is_some(),
         ..Extracted::default()
     };
     // Every link names its section; one shared string per section serves all of them.
-    headers::extract(&msg.headers, &"header".into(), &mut out.links);
+    headers::extract(&msg.headers, &"header".into(), &mut out.links, max_links);
     for nested in &msg.nested {
-        headers::extract(&nested.headers, &format!("{}.header", nested.path).into(), &mut out.links);
+        let section = format!("{}.header", nested.path).into();
+        headers::extract(&nested.headers, &section, &mut out.links, max_links);
     }
     for part in &msg.parts {
         let section: Arc<str> = part.path.as_str().into();
