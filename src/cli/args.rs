@@ -272,6 +272,10 @@ pub struct LimitArgs {
     #[arg(long, value_name = "N")]
     pub max_parts: Option<usize>,
 
+    /// Most header fields per message, all header blocks together [default: 50000].
+    #[arg(long, value_name = "N")]
+    pub max_header_fields: Option<usize>,
+
     /// Largest decoded text part scanned for links, in MiB [default: 32].
     #[arg(long, value_name = "MIB")]
     pub max_part_mb: Option<usize>,
