@@ -159,6 +159,10 @@ macro_rules! lists {
             $visit!(v, Origin::Content, d.host);
             $visit!(v, Origin::Content, d.dns.cname);
             $visit!(v, Origin::Content, d.dns.doubled);
+            $visit!(v, Origin::Content, d.dns.cname_loop);
+            $visit!(v, Origin::Content, d.dns.error);
+            $visit!(v, Origin::Content, d.dns.not_checked);
+            $visit!(v, Origin::Content, d.not_checked);
             if let Some(t) = &$($m)* d.tls {
                 if let Some(c) = &$($m)* t.certificate {
                     $visit!(v, Origin::Content, c.subject);
@@ -428,6 +432,10 @@ pub(crate) mod hostile {
                 cname: vec![s("cname")],
                 addresses: vec!["192.0.2.1".parse().unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))],
                 doubled: Some(s("doubled")),
+                cname_loop: Some(s("loop")),
+                chain_cut: false,
+                error: Some(s("dns-error")),
+                not_checked: vec![s("dns-not-checked")],
                 ..DnsFacts::default()
             },
             tls: Some(TlsFacts {
@@ -457,6 +465,7 @@ pub(crate) mod hostile {
                     record: Some(s("dkim-record")),
                 }],
             }),
+            not_checked: vec![s("not-checked")],
             findings: vec![finding("domain-finding")],
         }
     }
