@@ -346,6 +346,10 @@ impl Watch<'_> {
             // it settles.
             Ok(Some(_)) if self.changed(path, read_as) => {
                 self.audited.remove(path);
+                if self.args.once {
+                    // No later pass will come: say so rather than stay silent.
+                    return self.print(&self.error_line(path, "it changed while it was read: not audited"));
+                }
                 return Ok(());
             }
             Ok(Some(bytes)) => match linkaudit::audit_all(&source, &bytes, &self.opts) {

@@ -3,7 +3,7 @@
 //! written without holding every message's report.
 //!
 //! Strings are kept whole, but every character the terminal sanitiser escapes
-//! ([`super::sanitize::suspicious`]: C0, DEL and C1 controls, bidi, zero-width, line separators,
+//! ([`super::sanitize::suspicious`]: C0 and C1 controls, bidi, zero-width, line separators,
 //! tags) is written as a `\uXXXX` escape ([`Escaping`]), so the JSON shown in a terminal or a CI
 //! log cannot drive it, and a JSON reader still gets the exact text.
 
@@ -17,18 +17,32 @@ use super::{MessageReport, Report};
 
 /// A serde_json formatter that writes suspicious characters as `\uXXXX` escapes (serde_json
 /// escapes only C0 controls), around another formatter (pretty or compact).
-pub struct Escaping<F>(pub F);
+pub struct Escaping<F> {
+    inner: F,
+    /// Writing an object key (the report's own field names: nothing to look at).
+    key: bool,
+}
+
+impl<F> Escaping<F> {
+    /// Escaping around `inner`.
+    pub fn new(inner: F) -> Self {
+        Escaping { inner, key: false }
+    }
+}
 
 impl<F: Formatter> Formatter for Escaping<F> {
     fn write_string_fragment<W: ?Sized + io::Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
-        // Fragments hold no C0 control (serde_json escapes them): only DEL and non-ASCII can be
-        // suspicious.
-        if fragment.bytes().all(|b| b < 0x7f) {
+        if self.key {
+            return w.write_all(fragment.as_bytes());
+        }
+        // Fragments hold no C0 control (serde_json escapes them), and DEL moves no terminal:
+        // only non-ASCII characters can need an escape.
+        if fragment.is_ascii() {
             return w.write_all(fragment.as_bytes());
         }
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
-            if suspicious(c) {
+            if !c.is_ascii() && suspicious(c) {
                 w.write_all(&fragment.as_bytes()[start..i])?;
                 let mut units = [0u16; 2];
                 for u in c.encode_utf16(&mut units) {
@@ -41,37 +55,42 @@ impl<F: Formatter> Formatter for Escaping<F> {
     }
 
     fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_array(w)
+        self.inner.begin_array(w)
     }
     fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_array(w)
+        self.inner.end_array(w)
     }
     fn begin_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.0.begin_array_value(w, first)
+        self.inner.begin_array_value(w, first)
     }
     fn end_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_array_value(w)
+        self.inner.end_array_value(w)
     }
     fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_object(w)
+        self.inner.begin_object(w)
     }
     fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_object(w)
+        self.inner.end_object(w)
     }
     fn begin_object_key<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.0.begin_object_key(w, first)
+        self.key = true;
+        self.inner.begin_object_key(w, first)
+    }
+    fn end_object_key<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.key = false;
+        self.inner.end_object_key(w)
     }
     fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_object_value(w)
+        self.inner.begin_object_value(w)
     }
     fn end_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_object_value(w)
+        self.inner.end_object_value(w)
     }
 }
 
 /// Writes `value` as pretty JSON (escaping as [`Escaping`] does) to `w`.
 pub fn to_writer_pretty<W: io::Write, T: ?Sized + Serialize>(w: W, value: &T) -> serde_json::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(w, Escaping(PrettyFormatter::new()));
+    let mut ser = serde_json::Serializer::with_formatter(w, Escaping::new(PrettyFormatter::new()));
     value.serialize(&mut ser)
 }
 
@@ -85,7 +104,7 @@ pub fn to_string_pretty<T: ?Sized + Serialize>(value: &T) -> serde_json::Result<
 /// `value` as one line of JSON, escaping as [`Escaping`] does.
 pub fn to_string<T: ?Sized + Serialize>(value: &T) -> serde_json::Result<String> {
     let mut out = Vec::with_capacity(1024);
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, Escaping(CompactFormatter));
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, Escaping::new(CompactFormatter));
     value.serialize(&mut ser)?;
     Ok(String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
