@@ -48,7 +48,7 @@ pub fn audit_all(source: &str, raw: &[u8], opts: &Options) -> Result<Vec<Message
 pub fn audit_message(source: &str, msg: &RawMessage<'_>, opts: &Options) -> MessageReport {
     let catalog = opts.catalog();
     let mut parsed = message::parse(&msg.bytes, &opts.limits);
-    let mut extracted = extract::extract(&parsed);
+    let mut extracted = extract::extract_within(&parsed, opts.limits.max_links);
     if extracted.links.len() > opts.limits.max_links {
         extracted.links.truncate(opts.limits.max_links);
         parsed.problems.push(Problem::LimitReached {

@@ -108,6 +108,9 @@ pub struct Limits {
     pub max_depth: usize,
     /// Most MIME parts walked per message.
     pub max_parts: usize,
+    /// Most header fields per message, all header blocks together (the input is cut before
+    /// the first field past it).
+    pub max_header_fields: usize,
     /// Largest decoded text part scanned for links, in bytes.
     pub max_part_bytes: usize,
     /// Most links reported per message.
@@ -122,6 +125,7 @@ impl Default for Limits {
             max_input_bytes: 64 * 1024 * 1024,
             max_depth: 64,
             max_parts: 10_000,
+            max_header_fields: 50_000,
             max_part_bytes: 32 * 1024 * 1024,
             max_links: 50_000,
             max_unwrap_depth: 8,

@@ -612,3 +612,55 @@ fn explain_shows_the_decision_for_catalog_hosts_gateways_and_unknown_hosts() {
         .success()
         .stdout(predicate::str::contains("class: expected"));
 }
+
+/// Issue 16, items 1 and 3: a hostile Subject, link and file name reach no terminal raw in any
+/// format, and nothing of them is live Markdown.
+#[test]
+fn hostile_text_reaches_no_format_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let evil = "\u{1b}[2J\u{1b}]52;c;aGk=\u{7}\u{9b}31m\u{202e}";
+    let path = dir.path().join(format!("x{evil}.eml"));
+    let message = format!(
+        "From: a@example.com\r\nSubject: {evil} ![p](https://evil.example/p.gif) @octocat\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<a href=\"http://x.example/{evil}\">{evil}</a>\r\n"
+    );
+    fs::write(&path, message).unwrap();
+    for format in ["text", "concise", "json", "json-lines", "junit", "sarif", "github", "markdown", "html"] {
+        let out = linkaudit().arg(&path).args(["--no-config", "--format", format]).output().unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        for c in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+            assert!(!stdout.contains(c), "{format} writes {c:?} raw");
+            assert!(!String::from_utf8_lossy(&out.stderr).contains(c), "{format}: stderr");
+        }
+        if format == "markdown" {
+            assert!(stdout.contains("`\\u{1b}[2J"), "{stdout}");
+            assert!(stdout.contains(" ![p](https://evil.example/p.gif) @octocat`\n"), "{stdout}");
+        }
+    }
+}
+
+/// Issue 16, item 4: a batch run over a folder with a FIFO and a symlink to /dev/zero named like
+/// messages ends, refusing each with one line (exit 2), and audits the rest.
+#[cfg(unix)]
+#[test]
+fn a_folder_with_a_fifo_and_a_device_does_not_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("mkfifo").arg(dir.path().join("a.eml")).status().unwrap();
+    assert!(status.success());
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("b.eml")).unwrap();
+    fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/quickstart/newsletter-fixed.eml"),
+        dir.path().join("c.eml"),
+    )
+    .unwrap();
+    let out = linkaudit()
+        .arg(dir.path())
+        .args(["--no-config", "--format", "concise"])
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("a.eml: not a regular file (a FIFO)"), "{stderr}");
+    assert!(stderr.contains("b.eml: not a regular file (a device)"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
+}

@@ -90,6 +90,25 @@ fn start_dns() -> SocketAddr {
             ("expired.example.com.", cname("sendgrid.net.")),
             ("wrong.example.com.", cname("sendgrid.net.")),
             ("selfsigned.example.com.", cname("sendgrid.net.")),
+            ("ca.example.com.", cname("sendgrid.net.")),
+            ("silent.example.com.", cname("sendgrid.net.")),
+            ("drip.example.com.", cname("sendgrid.net.")),
+            // A loop, a chain of twenty links, and a chain into a zone this server refuses.
+            ("loop.example.com.", cname("loop2.example.com.")),
+            ("loop2.example.com.", cname("loop.example.com.")),
+            ("c0.example.com.", cname("c1.example.com.")),
+            ("c1.example.com.", cname("c2.example.com.")),
+            ("c2.example.com.", cname("c3.example.com.")),
+            ("c3.example.com.", cname("c4.example.com.")),
+            ("c4.example.com.", cname("c5.example.com.")),
+            ("c5.example.com.", cname("c6.example.com.")),
+            ("c6.example.com.", cname("c7.example.com.")),
+            ("c7.example.com.", cname("c8.example.com.")),
+            ("c8.example.com.", cname("c9.example.com.")),
+            ("c9.example.com.", cname("c10.example.com.")),
+            ("c10.example.com.", cname("c11.example.com.")),
+            ("c11.example.com.", cname("sendgrid.net.")),
+            ("refused.example.com.", cname("target.unserved.test.")),
         ],
     );
     // A registrable domain with a CNAME at its apex (served from the parent zone: an
@@ -148,17 +167,24 @@ fn start_tls() -> (u16, String, Arc<Mutex<Vec<String>>>) {
     let issuer = rcgen::Issuer::new(ca_params, ca_key);
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut by_name = std::collections::HashMap::new();
-    let cases: [(&str, &str, (i64, i64), bool); 5] = [
+    let cases: [(&str, &str, (i64, i64), bool); 8] = [
         ("valid.example.com", "valid.example.com", (-10, 200), false),
         ("expiring.example.com", "expiring.example.com", (-80, 5), false),
         ("expired.example.com", "expired.example.com", (-400, -30), false),
         ("wrong.example.com", "other.example.org", (-10, 200), false),
         ("selfsigned.example.com", "selfsigned.example.com", (-10, 200), true),
+        // A self-signed CA certificate used as the server's own.
+        ("ca.example.com", "ca.example.com", (-10, 200), true),
+        ("silent.example.com", "silent.example.com", (-10, 200), false),
+        ("drip.example.com", "drip.example.com", (-10, 200), false),
     ];
     for (sni, san, validity, self_signed) in cases {
         let key = rcgen::KeyPair::generate().unwrap();
         let mut params = rcgen::CertificateParams::new(vec![san.to_string()]).unwrap();
         params.distinguished_name.push(rcgen::DnType::CommonName, san);
+        if sni == "ca.example.com" {
+            params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        }
         let (from, to) = validity;
         let (y, m, d) = in_days(from);
         params.not_before = rcgen::date_time_ymd(y, m, d);
@@ -197,7 +223,26 @@ fn start_tls() -> (u16, String, Arc<Mutex<Vec<String>>>) {
                 let mut buf = [0u8; 4096];
                 let Ok(n) = tls.read(&mut buf) else { return };
                 let request = String::from_utf8_lossy(&buf[..n]).to_string();
-                seen.lock().unwrap().push(request.lines().next().unwrap_or("").to_string());
+                let sni = tls.conn.server_name().unwrap_or("").to_string();
+                seen.lock().unwrap().push(format!("{sni} {}", request.lines().next().unwrap_or("")));
+                match tls.conn.server_name() {
+                    // Reads the request and never answers.
+                    Some("silent.example.com") => {
+                        std::thread::sleep(Duration::from_secs(10));
+                        return;
+                    }
+                    // Drip-feeds the status line, a byte every 300 ms.
+                    Some("drip.example.com") => {
+                        for b in b"HTTP/1.1 200 OK\r\n\r\n" {
+                            if tls.write_all(&[*b]).and_then(|()| tls.flush()).is_err() {
+                                return;
+                            }
+                            std::thread::sleep(Duration::from_millis(300));
+                        }
+                        return;
+                    }
+                    _ => {}
+                }
                 let _ = tls.write_all(b"HTTP/1.1 302 Found\r\nLocation: https://www.example.com/\r\nServer: test\r\nContent-Length: 0\r\n\r\n");
                 let _ = tls.flush();
                 tls.conn.send_close_notify();
@@ -278,11 +323,13 @@ fn tls_cases_give_their_findings_and_http_asks_only_the_root() {
     assert_eq!(d["http"]["location"], "https://www.example.com/");
 
     // --no-http keeps the TLS check and skips the request.
-    let before = fixture().requests.lock().unwrap().len();
+    // (Other tests run at the same time: count this host's requests only.)
+    let valid = || fixture().requests.lock().unwrap().iter().filter(|r| r.starts_with("valid.")).count();
+    let before = valid();
     let (_, report) = domain(&["valid.example.com", "--no-auth", "--no-http"]);
     assert_eq!(report["domains"][0]["tls"]["verified"], true);
     assert!(report["domains"][0]["http"].is_null(), "{report:#}");
-    assert_eq!(fixture().requests.lock().unwrap().len(), before, "--no-http sent a request");
+    assert_eq!(valid(), before, "--no-http sent a request");
 
     let cases = [
         ("expiring.example.com", "LA912", "expires in"),
@@ -300,7 +347,75 @@ fn tls_cases_give_their_findings_and_http_asks_only_the_root() {
     // Only the root was ever requested, and only over a valid certificate.
     let requests = fixture().requests.lock().unwrap().clone();
     assert!(!requests.is_empty());
-    assert!(requests.iter().all(|r| r == "HEAD / HTTP/1.1"), "{requests:?}");
+    assert!(requests.iter().all(|r| r.ends_with(".example.com HEAD / HTTP/1.1")), "{requests:?}");
+}
+
+/// Issue 16, items 8 and 10: a CNAME loop and a chain longer than linkaudit follows are errors
+/// that say so (LA908, exit 1); a chain whose next lookup the resolver refuses is kept and shown,
+/// with the steps that did not run as "not checked" (LA900, exit 2), never as "none".
+#[test]
+fn loops_cut_chains_and_refused_lookups() {
+    let (code, report) = domain(&["loop.example.com", "--no-tls", "--esp", "sendgrid"]);
+    assert_eq!(codes(&report), ["LA908"], "{report:#}");
+    assert_eq!(code, 1);
+    let message = report["domains"][0]["findings"][0]["message"].as_str().unwrap();
+    assert!(message.contains("loops: loop.example.com → loop2.example.com → loop.example.com"), "{message}");
+    assert_eq!(report["domains"][0]["dns"]["cname_loop"], "loop.example.com");
+
+    let (code, report) = domain(&["c0.example.com", "--no-tls", "--esp", "sendgrid"]);
+    assert_eq!(codes(&report), ["LA908"], "{report:#}");
+    assert_eq!(code, 1);
+    assert_eq!(report["domains"][0]["dns"]["chain_cut"], true);
+    assert_eq!(report["domains"][0]["dns"]["cname"].as_array().map(Vec::len), Some(8));
+
+    let (code, report) = domain(&["refused.example.com", "--esp", "sendgrid"]);
+    assert_eq!(codes(&report), ["LA900"], "{report:#}");
+    assert_eq!(code, 2);
+    let d = &report["domains"][0];
+    assert_eq!(d["dns"]["cname"], serde_json::json!(["target.unserved.test"]), "{report:#}");
+    assert!(d["dns"]["error"].is_string(), "{report:#}");
+    assert_eq!(d["not_checked"], serde_json::json!(["TLS", "HTTP"]), "{report:#}");
+    // In words: the chain found, then what was not checked.
+    let f = fixture();
+    let out = Command::cargo_bin("linkaudit")
+        .unwrap()
+        .args(["domain", "refused.example.com", "--no-config", "--timeout", "3", "--esp", "sendgrid"])
+        .arg(format!("--resolver={}", f.dns))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("CNAME:     refused.example.com → target.unserved.test → next step not checked"),
+        "{text}"
+    );
+    assert!(text.contains("addresses: not checked") && !text.contains("CNAME:     none"), "{text}");
+}
+
+/// Issue 16, item 9: certificate and HTTP failures in words.
+#[test]
+fn tls_and_http_failures_in_words() {
+    let (_, report) = domain(&["ca.example.com", "--no-auth"]);
+    let message = report["domains"][0]["findings"][0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(
+            "self-signed: a CA certificate (ca.example.com) is used as the server's own certificate"
+        ),
+        "{report:#}"
+    );
+    assert!(!message.contains("Other(") && !message.contains("CaUsedAsEndEntity"), "{message}");
+    for host in ["silent.example.com", "drip.example.com"] {
+        let (_, report) = domain(&[host, "--no-auth"]);
+        let d = &report["domains"][0];
+        assert_eq!(codes(&report), ["LA921"], "{host}: {report:#}");
+        let error = d["http"]["error"].as_str().unwrap_or_default();
+        let want = if host == "silent.example.com" {
+            "no HTTP answer within 3 s".to_string()
+        } else {
+            "the HTTP answer did not come whole within 3 s".to_string()
+        };
+        assert!(error.starts_with(&want), "{host}: {error}");
+        assert!(!error.contains("os error") && !error.contains("not an HTTP response"), "{error}");
+    }
 }
 
 #[test]

@@ -149,3 +149,44 @@ fn completions_and_man_page() {
         .success()
         .stdout(predicates::str::contains(".TH linkaudit"));
 }
+
+/// Issue 16, item 2: the Subject, percent-encoded and fullwidth addresses, URL userinfo and
+/// image alt text are masked in every format and in the watch report files.
+#[test]
+fn redact_masks_every_form_of_the_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.eml");
+    let message = "From: news@news.example.com\r\nTo: victim.person@corp.example\r\nSubject: For victim.person@corp.example only\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n\
+        <a href=\"http://u1.ct.sendgrid.net/ls/click?e=victim.person%40corp%2Eexample\">a</a>\r\n\
+        <a href=\"https://victim:hunter2@shop.example.com/\">victim.person＠corp.example</a>\r\n\
+        <img src=\"https://cdn.example.com/b.png\" alt=\"Hi victim.person@corp.example\" width=\"40\" height=\"40\">\r\n";
+    std::fs::write(&path, message).unwrap();
+    let mut formats: Vec<&str> = FORMATS.to_vec();
+    formats.push("html");
+    for format in formats {
+        let out = Command::cargo_bin("linkaudit")
+            .unwrap()
+            .arg(&path)
+            .args(["--no-config", "--redact", "--format", format])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        // Concise and GitHub show neither the Subject nor URLs.
+        assert!(matches!(format, "concise" | "github") || stdout.contains("[email]"), "{format}: {stdout}");
+        assert!(!stdout.contains("victim"), "{format} leaks: {stdout}");
+    }
+    // The watch's report files.
+    let reports = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("linkaudit")
+        .unwrap()
+        .args(["watch", "--once", "--no-config", "--redact", "--format", "json-lines", "--reports"])
+        .arg(reports.path())
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("victim"));
+    for ext in ["json", "txt"] {
+        let report = std::fs::read_to_string(reports.path().join(format!("m.eml.linkaudit.{ext}"))).unwrap();
+        assert!(report.contains("[email]") && !report.contains("victim"), "{ext}: {report}");
+    }
+}

@@ -328,3 +328,135 @@ fn redacted_batch_findings_match_a_one_shot_run() {
     assert!(report.contains("\"batch_findings\""), "{report}");
     assert_eq!(one, report);
 }
+
+/// Runs `watch DIR --once` with a deadline (a hang fails the test instead of stalling it).
+fn watch_once_within(dir: &Path, secs: u64) -> (Option<i32>, String) {
+    let mut child = Command::new(BIN)
+        .arg("watch")
+        .arg(dir)
+        .args(["--once", "--no-config", "--no-reports", "--color", "never"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < deadline {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut out = String::new();
+            std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut out).unwrap();
+            return (status.code(), out);
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    (None, String::new())
+}
+
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success());
+}
+
+/// Issue 16, item 4: a FIFO named `*.eml` and a symlink to /dev/zero are refused with one line
+/// each, and the messages beside them still get their verdicts: nothing blocks or spins.
+#[test]
+fn fifos_and_devices_are_refused_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("inbox");
+    fs::create_dir_all(&dir).unwrap();
+    mkfifo(&dir.join("a-fifo.eml"));
+    std::os::unix::fs::symlink("/dev/zero", dir.join("b-zero.eml")).unwrap();
+    fs::write(dir.join("c-good.eml"), message("good", 1, 1)).unwrap();
+    let (code, stdout) = watch_once_within(&dir, 20);
+    assert_eq!(code, Some(0), "watch --once hung or failed: {stdout}");
+    assert!(stdout.contains("a-fifo.eml  cannot audit: not a regular file (a FIFO)"), "{stdout}");
+    assert!(stdout.contains("b-zero.eml  cannot audit: not a regular file (a device)"), "{stdout}");
+    assert!(stdout.contains("c-good.eml  1 links"), "{stdout}");
+
+    // Live: a FIFO dropped into the folder does not stop the verdicts of what comes after it,
+    // and a symlink loop is reported as `--once` reports it.
+    let live = tmp.path().join("live");
+    fs::create_dir_all(&live).unwrap();
+    let w = start(&live, false, &["--no-reports"]);
+    mkfifo(&live.join("d-fifo.eml"));
+    std::os::unix::fs::symlink("e-loop.eml", live.join("e-loop.eml")).unwrap();
+    thread::sleep(Duration::from_millis(300));
+    fs::write(live.join("f-good.eml"), message("after", 1, 2)).unwrap();
+    let mut got = Vec::new();
+    w.collect(3, &mut got);
+    let code = w.stop();
+    let by_source = |name: &str| got.iter().find(|v| v["source"].as_str().is_some_and(|s| s.ends_with(name)));
+    assert!(by_source("d-fifo.eml").is_some_and(|v| v["type"] == "error"), "{got:?}");
+    assert!(by_source("e-loop.eml").is_some_and(|v| v["type"] == "error"), "{got:?}");
+    assert!(by_source("f-good.eml").is_some_and(|v| v["subject"] == "after v1"), "{got:?}");
+    assert_eq!(code, 0);
+}
+
+/// Issue 16, item 7: a writer that appends in chunks and closes the file between them, pausing
+/// longer than the old 60 ms settle time, gets one verdict, on the whole message (with
+/// `--settle 60` it got one on the first chunk).
+#[test]
+fn a_writer_that_closes_between_chunks_gets_one_whole_verdict() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("inbox");
+    fs::create_dir_all(&dir).unwrap();
+    let w = start(&dir, false, &["--no-reports"]);
+    let text = message("chunked", 1, 5);
+    let path = dir.join("chunked.eml");
+    let bytes = text.as_bytes();
+    for chunk in bytes.chunks(bytes.len() / 4 + 1) {
+        let mut f = fs::OpenOptions::new().create(true).append(true).open(&path).unwrap();
+        f.write_all(chunk).unwrap();
+        drop(f);
+        thread::sleep(Duration::from_millis(300));
+    }
+    let mut got = Vec::new();
+    w.collect(1, &mut got);
+    thread::sleep(Duration::from_millis(1500));
+    while let Ok(line) = w.lines.try_recv() {
+        got.push(serde_json::from_str(&line).unwrap());
+    }
+    w.stop();
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0]["links"].as_array().map(Vec::len), Some(5), "half-read: {}", got[0]);
+}
+
+/// Issue 16, item 7: a file that grows while it is being audited is not moved to the pass or
+/// fail folder.
+#[test]
+fn a_file_that_changes_during_its_audit_is_not_moved() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("inbox");
+    let pass = tmp.path().join("pass");
+    let failed = tmp.path().join("fail");
+    fs::create_dir_all(&dir).unwrap();
+    // An mbox long enough to take seconds to audit in a debug build.
+    let mut mbox = String::new();
+    for i in 0..3000 {
+        mbox.push_str("From news@news.example.com Sun Nov 29 10:00:00 2026\n");
+        mbox.push_str(&message(&format!("m{i}"), 1, links_for(i)).replace("\r\n", "\n"));
+    }
+    let path = dir.join("sends.mbox");
+    fs::write(&path, &mbox).unwrap();
+    let child = Command::new(BIN)
+        .arg("watch")
+        .arg(&dir)
+        .args(["--once", "--no-config", "--no-reports", "--format", "json-lines"])
+        .arg("--move-to-pass")
+        .arg(&pass)
+        .arg("--move-to-fail")
+        .arg(&failed)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    thread::sleep(Duration::from_millis(400));
+    let mut f = fs::OpenOptions::new().append(true).open(&path).unwrap();
+    f.write_all(b"From news@news.example.com Sun Nov 29 10:00:00 2026\nSubject: late\n\nx\n").unwrap();
+    drop(f);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("changed while it was audited: not moved"), "{stderr}");
+    assert!(path.exists() && !pass.join("sends.mbox").exists() && !failed.join("sends.mbox").exists());
+}

@@ -253,7 +253,8 @@ pub struct CommonArgs {
     #[arg(long, value_name = "RULES", value_delimiter = ',')]
     pub ignore: Vec<String>,
 
-    /// Mask email addresses and long tokens in every URL of the report.
+    /// Mask email addresses (also percent-encoded), URL userinfo and long URL tokens in every
+    /// string the report takes from the messages (Subject, From, URLs, anchor and alt text).
     #[arg(long)]
     pub redact: bool,
 
@@ -281,6 +282,10 @@ pub struct LimitArgs {
     /// Most MIME parts walked per message [default: 10000].
     #[arg(long, value_name = "N")]
     pub max_parts: Option<usize>,
+
+    /// Most header fields per message, all header blocks together [default: 50000].
+    #[arg(long, value_name = "N")]
+    pub max_header_fields: Option<usize>,
 
     /// Largest decoded text part scanned for links, in MiB [default: 32].
     #[arg(long, value_name = "MIB")]
@@ -341,6 +346,11 @@ pub struct WatchArgs {
     /// Quiet time in milliseconds after the last change before a file is read.
     #[arg(long, default_value_t = 100, value_name = "MS")]
     pub debounce: u64,
+
+    /// Milliseconds a closed file's size and modification time must stay the same before it is
+    /// read: longer than any pause of a writer that closes the file between chunks.
+    #[arg(long, default_value_t = 1000, value_name = "MS")]
+    pub settle: u64,
 
     /// What each verdict prints on standard output.
     #[arg(short, long, value_enum, default_value_t = WatchFormat::Text, help_heading = "Output")]

@@ -170,7 +170,7 @@ pub fn explain(args: &ExplainArgs) -> Exit {
     let e = linkaudit::explain::explain(&args.target, &opts);
     let text = match args.format {
         RulesFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&e).unwrap_or_default();
+            let mut s = linkaudit::report::json::to_string_pretty(&e).unwrap_or_default();
             s.push('\n');
             s
         }

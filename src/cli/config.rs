@@ -64,6 +64,7 @@ pub struct LimitsConfig {
     pub max_input_mb: Option<usize>,
     pub max_depth: Option<usize>,
     pub max_parts: Option<usize>,
+    pub max_header_fields: Option<usize>,
     pub max_part_mb: Option<usize>,
     pub max_links: Option<usize>,
     pub max_unwrap_depth: Option<usize>,
@@ -192,6 +193,7 @@ allow-hosts = []
 # max-input-mb = 64
 # max-depth = 64
 # max-parts = 10000
+# max-header-fields = 50000
 # max-part-mb = 32
 # max-links = 50000
 # max-unwrap-depth = 8

@@ -33,11 +33,11 @@ impl Input {
         }
     }
 
-    /// Opens the input for buffered reading.
+    /// Opens the input for buffered reading (a file must be a regular one: [`open_regular`]).
     pub fn open(&self) -> io::Result<Box<dyn BufRead>> {
         Ok(match self {
             Input::File(p) | Input::Walked(p) => {
-                Box::new(BufReader::with_capacity(1 << 16, fs::File::open(p)?))
+                Box::new(BufReader::with_capacity(1 << 16, open_regular(p)?.0))
             }
             Input::Stdin => Box::new(io::stdin().lock()),
         })
@@ -47,16 +47,18 @@ impl Input {
     /// unread for [`Input::open`] to stream message by message. At most `limit` bytes are kept:
     /// the audit reports a longer input as cut, and memory stays bounded whatever the file.
     pub fn read_unless_mbox(&self, limit: usize) -> io::Result<Option<Vec<u8>>> {
-        let mut reader = self.open()?;
+        // Sized from the file when it can be: growing by doubling would copy a large input
+        // several times (the allocator cannot always grow a block in place).
+        let (mut reader, size): (Box<dyn BufRead>, usize) = match self {
+            Input::File(p) | Input::Walked(p) => {
+                let (file, meta) = open_regular(p)?;
+                (Box::new(BufReader::with_capacity(1 << 16, file)), meta.len() as usize)
+            }
+            Input::Stdin => (Box::new(io::stdin().lock()), 0),
+        };
         if reader.fill_buf()?.starts_with(b"From ") {
             return Ok(None);
         }
-        // Sized from the file when it can be: growing by doubling would copy a large input
-        // several times (the allocator cannot always grow a block in place).
-        let size = match self {
-            Input::File(p) | Input::Walked(p) => fs::metadata(p).map_or(0, |m| m.len() as usize),
-            Input::Stdin => 0,
-        };
         let mut buf = Vec::with_capacity(size.min(limit).saturating_add(1));
         reader.take(limit as u64).read_to_end(&mut buf)?;
         Ok(Some(buf))
@@ -97,6 +99,50 @@ pub struct Expanded {
     /// Files in the folders that are not message files, by extension (`""` for none); hidden
     /// files are not counted.
     pub skipped: std::collections::BTreeMap<String, usize>,
+}
+
+/// Opens `path` for reading if it is a regular file (a symlink to one too), with its metadata.
+/// Anything else — a FIFO, a device such as `/dev/zero`, a socket, a folder — is refused with
+/// an error that says what it is, and never read: a FIFO would block the open or the read for
+/// good, a device would never end. The open itself does not block (`O_NONBLOCK`, which changes
+/// nothing for a regular file), and the type is checked on the opened file, so a file swapped
+/// for a FIFO in between is refused too.
+pub fn open_regular(path: &Path) -> io::Result<(fs::File, fs::Metadata)> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_file() {
+        return Ok((file, meta));
+    }
+    Err(io::Error::new(io::ErrorKind::InvalidInput, format!("not a regular file ({})", kind(&meta))))
+}
+
+/// What a file that is not a regular one is.
+fn kind(meta: &fs::Metadata) -> &'static str {
+    if meta.is_dir() {
+        return "a folder";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    "not a file"
 }
 
 /// Expands the arguments: `-` is stdin, a folder gives every message file below it (sorted),

@@ -333,6 +333,7 @@ pub(crate) fn options(args: &CommonArgs, limits: &LimitArgs, config: &Config) ->
         max_input_bytes: limits.max_input_mb.or(l.max_input_mb).map_or(d.max_input_bytes, mib),
         max_depth: limits.max_depth.or(l.max_depth).unwrap_or(d.max_depth),
         max_parts: limits.max_parts.or(l.max_parts).unwrap_or(d.max_parts),
+        max_header_fields: limits.max_header_fields.or(l.max_header_fields).unwrap_or(d.max_header_fields),
         max_part_bytes: limits.max_part_mb.or(l.max_part_mb).map_or(d.max_part_bytes, mib),
         max_links: limits.max_links.or(l.max_links).unwrap_or(d.max_links),
         max_unwrap_depth: limits.max_unwrap_depth.or(l.max_unwrap_depth).unwrap_or(d.max_unwrap_depth),
@@ -432,7 +433,8 @@ impl Sink {
     }
 
     fn failure(&mut self, source: String, message: String) {
-        eprintln!("linkaudit: error: {source}: {message}");
+        let show = report::sanitize::display;
+        eprintln!("linkaudit: error: {}: {}", show(&source), show(&message));
         self.tally.error(InputFailure { source, message });
     }
 
@@ -495,7 +497,12 @@ impl Sink {
     fn finish(mut self, args: &AuditArgs, opts: &Options) -> Exit {
         #[cfg(feature = "network")]
         let domains = match self.targets.take().map(|t| t.check(&args.net, opts)) {
-            Some(Ok(d)) => d,
+            Some(Ok(mut d)) => {
+                if self.redact {
+                    d.iter_mut().for_each(report::redact::domain);
+                }
+                d
+            }
             Some(Err(e)) => {
                 eprintln!("linkaudit: error: {e}");
                 return Exit::Error;

@@ -3,8 +3,10 @@
 //! File-system events (notify, debounced) or polling (`--poll`) mark a file as pending. With
 //! events, a file a writer still holds open (data written, no close or rename since) waits for
 //! the writer to close it; then — and always with polling — it is read only once its size and
-//! modification time have stayed the same for a settle time, so a file still being written or
-//! copied is never read half-way. A file whose
+//! modification time have stayed the same for the settle time (`--settle`, 1 s: a writer that
+//! closes the file between chunks pauses that long at most), so a file still being written or
+//! copied is never read half-way. A file that changes while it is read gets no verdict (the new
+//! version is audited once it settles), and is never moved. A file whose
 //! content changes later is audited again; the same content is not. Each verdict is one line
 //! (or one JSON object) on stdout — an mbox gets one summary line unless `--per-message` asks for
 //! one per message — and with `--reports DIR`, `<name>.linkaudit.json` and `.txt` reports in DIR
@@ -29,13 +31,11 @@ use notify::{PollWatcher, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, new_debouncer_opt, DebounceEventResult, FileIdMap};
 
 use super::args::{ColorWhen, WatchArgs, WatchFormat};
-use super::inputs::Input;
+use super::inputs::{open_regular, Input};
 use super::output::Exit;
 use super::run::{config_fail_on, load_config, options, read_error, threshold};
 use super::sidecar::Sidecars;
 
-/// How long size and mtime must stay unchanged before a file is read.
-const SETTLE: Duration = Duration::from_millis(60);
 /// A file a writer still holds open (modified, not yet closed) is read after this much quiet
 /// anyway, for platforms and file systems that report no close events.
 const WRITER_TIMEOUT: Duration = Duration::from_secs(3);
@@ -69,8 +69,16 @@ pub fn run(args: &WatchArgs) -> Exit {
         }
     };
     let canonical = args.dir.canonicalize().unwrap_or_else(|_| args.dir.clone());
-    let mut state =
-        Watch { args, canonical, opts, threshold, color, audited: HashMap::new(), pending: HashMap::new() };
+    let mut state = Watch {
+        args,
+        canonical,
+        opts,
+        threshold,
+        color,
+        audited: HashMap::new(),
+        pending: HashMap::new(),
+        unreadable: HashMap::new(),
+    };
 
     // Start watching before the first scan, so nothing that lands in between is lost.
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
@@ -128,13 +136,15 @@ pub fn run(args: &WatchArgs) -> Exit {
                 for e in events {
                     let writing = state.writing(&e.event.kind);
                     for p in &e.event.paths {
-                        state.mark(p, writing);
+                        if let Err(code) = state.mark(p, writing) {
+                            return code;
+                        }
                     }
                 }
             }
             Ok(Err(errors)) => {
                 for e in errors {
-                    eprintln!("linkaudit: warning: watch: {e}");
+                    eprintln!("linkaudit: warning: watch: {}", show(&e.to_string()));
                 }
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {}
@@ -163,7 +173,8 @@ fn scan(dir: &Path, recursive: bool) -> Vec<PathBuf> {
         let Ok(entries) = fs::read_dir(&d) else { continue };
         for e in entries.flatten() {
             let p = e.path();
-            if p.is_dir() {
+            // A symlinked folder is not followed (a link to a parent would loop).
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
                 if recursive && !hidden(&p) {
                     stack.push(p);
                 }
@@ -219,6 +230,8 @@ struct Watch<'a> {
     /// Content hash of the version last audited, per file.
     audited: HashMap<PathBuf, u64>,
     pending: HashMap<PathBuf, PendingFile>,
+    /// Files that could not be looked at, with the error last reported.
+    unreadable: HashMap<PathBuf, String>,
 }
 
 impl Watch<'_> {
@@ -238,38 +251,52 @@ impl Watch<'_> {
         }
     }
 
-    fn mark(&mut self, event_path: &Path, writing: Option<bool>) {
+    fn mark(&mut self, event_path: &Path, writing: Option<bool>) -> Result<(), Exit> {
         // Events carry absolute paths: name the file as the user named the folder.
         let rel =
             event_path.strip_prefix(&self.canonical).or_else(|_| event_path.strip_prefix(&self.args.dir));
-        let Ok(rel) = rel else { return };
+        let Ok(rel) = rel else { return Ok(()) };
         if !accepted(event_path) || (!self.args.recursive && rel.components().count() != 1) {
-            return;
+            return Ok(());
         }
         let path = self.args.dir.join(rel);
-        if let Ok(meta) = fs::metadata(&path) {
-            let was_writing = self.pending.get(&path).is_some_and(|p| p.writing);
-            self.pending.insert(
-                path,
-                PendingFile {
-                    len: meta.len(),
-                    mtime: meta.modified().ok(),
-                    stable_since: Instant::now(),
-                    writing: writing.unwrap_or(was_writing),
-                    last_event: Instant::now(),
-                },
-            );
+        match fs::metadata(&path) {
+            Ok(meta) => {
+                self.unreadable.remove(&path);
+                let was_writing = self.pending.get(&path).is_some_and(|p| p.writing);
+                self.pending.insert(
+                    path,
+                    PendingFile {
+                        len: meta.len(),
+                        mtime: meta.modified().ok(),
+                        stable_since: Instant::now(),
+                        writing: writing.unwrap_or(was_writing),
+                        last_event: Instant::now(),
+                    },
+                );
+                Ok(())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            // A symlink loop, a file that cannot be looked at: said once, as `--once` says it.
+            Err(e) => {
+                let message = read_error(&e);
+                if self.unreadable.get(&path) == Some(&message) {
+                    return Ok(());
+                }
+                let line = self.error_line(&path, &message);
+                self.unreadable.insert(path, message);
+                self.print(&line)
+            }
         }
     }
 
     /// Reads every pending file whose writer is done and whose size and mtime have settled.
     fn settle(&mut self) -> Result<(), Exit> {
-        let settle = if self.args.poll {
-            // Polling sees no closes: wait out a writer's pauses between chunks.
-            Duration::from_millis(2 * self.args.poll_interval + 300)
-        } else {
-            SETTLE
-        };
+        let mut settle = Duration::from_millis(self.args.settle);
+        if self.args.poll {
+            // A change shows only at the next poll: wait at least two intervals.
+            settle = settle.max(Duration::from_millis(2 * self.args.poll_interval + 300));
+        }
         let mut ready = Vec::new();
         let mut gone = Vec::new();
         for (path, p) in self.pending.iter_mut() {
@@ -306,7 +333,8 @@ impl Watch<'_> {
     /// limit, an mbox is audited message by message as it streams, and verdicts and report files
     /// are written as each message is done.
     fn process(&mut self, path: &Path) -> Result<(), Exit> {
-        let hash = match content_hash(path) {
+        let cap = self.opts.limits.max_input_bytes.saturating_add(1);
+        let (hash, read_as) = match content_hash(path, cap) {
             Ok(h) => h,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return self.print(&self.error_line(path, &read_error(&e))),
@@ -320,8 +348,17 @@ impl Watch<'_> {
         let scratch = self.args.reports.clone();
         let mut sidecars = Sidecars::new(scratch.as_deref(), &name);
         let input = Input::File(path.to_path_buf());
-        let cap = self.opts.limits.max_input_bytes.saturating_add(1);
         match input.read_unless_mbox(cap) {
+            // A message that changed while it was read is not judged: it is audited again once
+            // it settles.
+            Ok(Some(_)) if self.changed(path, read_as) => {
+                self.audited.remove(path);
+                if self.args.once {
+                    // No later pass will come: say so rather than stay silent.
+                    return self.print(&self.error_line(path, "it changed while it was read: not audited"));
+                }
+                return Ok(());
+            }
             Ok(Some(bytes)) => match linkaudit::audit_all(&source, &bytes, &self.opts) {
                 Ok(messages) => {
                     for m in messages {
@@ -376,15 +413,40 @@ impl Watch<'_> {
         let folder = |_failed: bool| scratch;
         let (failed, written) = sidecars.finish(self.args.common.redact, self.threshold, folder, &name);
         if let Err(e) = written {
-            eprintln!("linkaudit: warning: cannot write the reports of {}: {e}", path.display());
+            eprintln!("linkaudit: warning: cannot write the reports of {}: {e}", show_path(path));
         }
         let moved_to = moved_to(failed);
-        if let Some(dest) = moved_to {
+        if moved_to.is_some() && self.changed(path, read_as) {
+            // Never move a file that changed since it was read (a writer still at work): its
+            // new version gets its own verdict.
+            eprintln!(
+                "linkaudit: warning: {} changed while it was audited: not moved; audited again once it settles",
+                show_path(path)
+            );
+            self.audited.remove(path);
+        } else if let Some(dest) = moved_to {
             if let Err(e) = fs::rename(path, dest.join(&name)) {
-                eprintln!("linkaudit: warning: cannot move {} to {}: {e}", path.display(), dest.display());
+                eprintln!("linkaudit: warning: cannot move {} to {}: {e}", show_path(path), show_path(dest));
             }
         }
         self.print(&errors)
+    }
+
+    /// Has `path` changed (size or modification time) since `read_as`, or gone? A changed file
+    /// is marked pending again, so its new version is audited once it settles.
+    fn changed(&mut self, path: &Path, read_as: Stamp) -> bool {
+        let now = fs::metadata(path).ok().map(|m| (m.len(), m.modified().ok()));
+        if now == Some(read_as) {
+            return false;
+        }
+        if let Some((len, mtime)) = now {
+            let at = Instant::now();
+            self.pending.insert(
+                path.to_path_buf(),
+                PendingFile { len, mtime, stable_since: at, writing: false, last_event: at },
+            );
+        }
+        true
     }
 
     /// One message: its verdict now, its reports into the files being written.
@@ -456,10 +518,11 @@ impl Watch<'_> {
             (false, true) => "\x1b[1;32m✔\x1b[0m",
             (false, false) => "✔",
         };
+        let m = report::sanitize::message(m);
         let worst = m
             .worst()
             .and_then(|s| m.findings.iter().find(|f| f.severity == s))
-            .map(|f| format!(" · {} {}", f.code, report::sanitize::terminal(&f.message)))
+            .map(|f| format!(" · {} {}", f.code, f.message))
             .unwrap_or_default();
         format!(
             "{mark} {}  {} links · {e} error{} · {w} warning{} · {i} info{worst}\n",
@@ -473,9 +536,9 @@ impl Watch<'_> {
     fn error_line(&self, path: &Path, message: &str) -> String {
         if self.args.format == WatchFormat::JsonLines {
             let v = serde_json::json!({ "type": "error", "source": path.display().to_string(), "message": message });
-            return format!("{v}\n");
+            return format!("{}\n", report::json::to_string(&v).unwrap_or_default());
         }
-        format!("✖ {}  cannot audit: {}\n", report::sanitize::terminal(&path.display().to_string()), message)
+        format!("✖ {}  cannot audit: {}\n", show_path(path), show(message))
     }
 
     fn print(&self, text: &str) -> Result<(), Exit> {
@@ -491,11 +554,28 @@ impl Watch<'_> {
     }
 }
 
-/// A hash of the file's content, read in chunks.
-fn content_hash(path: &Path) -> std::io::Result<u64> {
+fn show(s: &str) -> std::borrow::Cow<'_, str> {
+    report::sanitize::display(s)
+}
+
+/// A path as messages print it: sanitised (file names are chosen by whoever saves the file).
+fn show_path(p: &Path) -> String {
+    show(&p.display().to_string()).into_owned()
+}
+
+/// A file's size and modification time.
+type Stamp = (u64, Option<SystemTime>);
+
+/// A hash of the file's length and of its first `cap` bytes (the input limit: nothing is read
+/// past it), read in chunks, and the file's [`Stamp`] when it was opened. Only a regular file is
+/// read ([`open_regular`]).
+fn content_hash(path: &Path, cap: usize) -> std::io::Result<(u64, Stamp)> {
     use std::io::Read;
-    let mut file = fs::File::open(path)?;
+    let (file, meta) = open_regular(path)?;
+    let stamp = (meta.len(), meta.modified().ok());
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    hasher.write_u64(meta.len());
+    let mut file = file.take(cap as u64);
     let mut buf = vec![0u8; 1 << 16];
     loop {
         let n = file.read(&mut buf)?;
@@ -504,5 +584,5 @@ fn content_hash(path: &Path) -> std::io::Result<u64> {
         }
         hasher.write(&buf[..n]);
     }
-    Ok(hasher.finish())
+    Ok((hasher.finish(), stamp))
 }

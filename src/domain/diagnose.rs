@@ -63,7 +63,33 @@ pub fn dns(host: &str, facts: &mut DnsFacts, esps: &[String], catalog: &Catalog)
         format!("Create the record at your DNS provider: {host} CNAME {target}")
     };
     let first_wanted = wanted.first().copied();
-    if facts.cname.is_empty() && facts.addresses.is_empty() {
+    // The chain's end is known only when it was followed to it: a loop, a cut chain or a failed
+    // lookup leaves it open, and no finding may rest on it.
+    let chain_end_known = facts.chain_complete() && facts.cname_loop.is_none();
+    if let Some(back) = &facts.cname_loop {
+        out.push(finding(
+            &rules::LA908,
+            format!("the CNAME chain of {host} loops: {host} → {} (back to {back})", facts.cname.join(" → ")),
+            format!(
+                "A loop never resolves: point {host} straight at the target your ESP shows and delete the \
+                 record that leads back ({})",
+                target_hint(first_wanted)
+            ),
+        ));
+    } else if facts.chain_cut {
+        out.push(finding(
+            &rules::LA908,
+            format!(
+                "the CNAME chain of {host} is longer than {} links ({host} → {} → …): resolvers give up on \
+                 such chains, and its end was not checked",
+                facts.cname.len(),
+                facts.cname.join(" → ")
+            ),
+            format!("Point {host} straight at the target your ESP shows: {}", target_hint(first_wanted)),
+        ));
+    }
+    let none_found = chain_end_known && facts.addresses_checked() && facts.error.is_none();
+    if none_found && facts.cname.is_empty() && facts.addresses.is_empty() {
         match &facts.doubled {
             Some(doubled) => out.push(finding(
                 &rules::LA902,
@@ -103,7 +129,7 @@ pub fn dns(host: &str, facts: &mut DnsFacts, esps: &[String], catalog: &Catalog)
              grey cloud) so the CNAME reaches the ESP, which then serves and certifies the host"
                 .to_string(),
         ));
-    } else if facts.cname.is_empty() && !facts.addresses.is_empty() && !facts.apex {
+    } else if chain_end_known && facts.cname.is_empty() && !facts.addresses.is_empty() && !facts.apex {
         out.push(finding(
             &rules::LA906,
             format!("{host} has address records but no CNAME, so no ESP can be recognised"),
@@ -112,6 +138,8 @@ pub fn dns(host: &str, facts: &mut DnsFacts, esps: &[String], catalog: &Catalog)
     }
     if let Some(last) = facts.cname.last() {
         match facts.esp.as_deref() {
+            // A chain whose end is unknown is not "unknown to the catalog".
+            None if !chain_end_known => {}
             None => out.push(finding(
                 &rules::LA906,
                 format!("{host} is a CNAME to {last}, which no ESP in the catalog is known to use"),
@@ -308,6 +336,27 @@ mod tests {
             let got = dns(host, &mut f, &esps, c);
             assert_eq!(codes(&got), want, "{host} {f:?}");
         }
+        // Issue 16, items 8 and 10: a loop and a cut chain are errors; a chain cut short by a
+        // failed lookup gives no verdict on what was not looked up.
+        let mut looped = facts(&["a.example.net", "track.example.com"], &[]);
+        looped.cname_loop = Some("track.example.com".into());
+        let got = dns("track.example.com", &mut looped, &sg, c);
+        assert_eq!(codes(&got), ["LA908"]);
+        assert!(got[0].message.contains("loops: track.example.com → a.example.net → track.example.com"));
+        let mut cut = facts(&["c1.example.net"; 8], &[]);
+        cut.chain_cut = true;
+        cut.not_checked = vec!["the CNAME of c1.example.net and beyond".into(), "the addresses".into()];
+        let got = dns("track.example.com", &mut cut, &sg, c);
+        assert_eq!(codes(&got), ["LA908"]);
+        assert!(got[0].message.contains("longer than 8 links"), "{}", got[0].message);
+        let mut partial = facts(&["target.example.net"], &[]);
+        partial.error = Some("refused".into());
+        partial.not_checked = vec!["the CNAME of target.example.net".into(), "the addresses".into()];
+        assert_eq!(codes(&dns("track.example.com", &mut partial, &sg, c)), Vec::<&str>::new());
+        let mut nothing = facts(&[], &[]);
+        nothing.error = Some("refused".into());
+        nothing.not_checked = vec!["the CNAME of track.example.com".into(), "the addresses".into()];
+        assert_eq!(codes(&dns("track.example.com", &mut nothing, &sg, c)), Vec::<&str>::new());
         let mut doubled = facts(&[], &[]);
         doubled.doubled = Some("track.example.com.example.com".into());
         assert_eq!(codes(&dns("track.example.com", &mut doubled, &[], c)), ["LA902"]);

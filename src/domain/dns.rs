@@ -103,31 +103,63 @@ impl Dns {
     }
 
     /// The CNAME chain, the addresses, and — when the host has no record — the doubled name.
-    pub fn facts(&self, host: &str) -> Result<DnsFacts, String> {
+    /// A lookup that fails ends the walk but keeps what was found: the failure is in
+    /// [`DnsFacts::error`], the steps it left undone in [`DnsFacts::not_checked`]. A chain that
+    /// returns to a name already in it ([`DnsFacts::cname_loop`]) or goes on past
+    /// [`MAX_CHAIN`] links ([`DnsFacts::chain_cut`]) has no end to look up.
+    pub fn facts(&self, host: &str) -> DnsFacts {
         let mut facts = DnsFacts::default();
+        if let Err(e) = self.walk(host, &mut facts) {
+            facts.error = Some(e);
+        }
+        facts
+    }
+
+    fn walk(&self, host: &str, facts: &mut DnsFacts) -> Result<(), String> {
         let mut name = host.to_string();
         let mut exists = true;
+        let mut ended = false;
         for _ in 0..MAX_CHAIN {
-            match self.lookup(&name, RecordType::CNAME)? {
+            let answer = self.lookup(&name, RecordType::CNAME).inspect_err(|_| {
+                facts.not_checked.push(format!("the CNAME of {name}"));
+                facts.not_checked.push("the addresses".to_string());
+            })?;
+            match answer {
                 Answer::Records(targets) => {
                     let Some(target) = targets.into_iter().next() else { break };
-                    if facts.cname.contains(&target) {
-                        break; // a loop
-                    }
+                    let seen = target == host || facts.cname.contains(&target);
                     facts.cname.push(target.clone());
+                    if seen {
+                        facts.cname_loop = Some(target);
+                        return Ok(());
+                    }
                     name = target;
                 }
                 Answer::NxDomain if facts.cname.is_empty() => {
                     exists = false;
+                    ended = true;
                     break;
                 }
-                _ => break,
+                _ => {
+                    ended = true;
+                    break;
+                }
             }
+        }
+        if !ended {
+            // Still a CNAME after MAX_CHAIN links: the chain is cut, its end unknown.
+            facts.chain_cut = true;
+            facts.not_checked.push(format!("the CNAME of {name} and beyond"));
+            facts.not_checked.push("the addresses".to_string());
+            return Ok(());
         }
         // The addresses of the end of the chain (the host itself without a CNAME).
         if exists {
             for kind in [RecordType::A, RecordType::AAAA] {
-                for ip in self.records(&name, kind)? {
+                let records = self.records(&name, kind).inspect_err(|_| {
+                    facts.not_checked.push("the addresses".to_string());
+                })?;
+                for ip in records {
                     if let Ok(ip) = ip.parse() {
                         facts.addresses.push(ip);
                     }
@@ -137,14 +169,17 @@ impl Dns {
         if facts.cname.is_empty() && facts.addresses.is_empty() {
             if let Some(zone) = domain::registrable(host) {
                 let doubled = format!("{host}.{zone}");
-                if matches!(self.lookup(&doubled, RecordType::CNAME)?, Answer::Records(_))
-                    || matches!(self.lookup(&doubled, RecordType::A)?, Answer::Records(_))
-                {
+                let mut found = |kind| {
+                    self.lookup(&doubled, kind).map(|a| matches!(a, Answer::Records(_))).inspect_err(|_| {
+                        facts.not_checked.push(format!("{doubled} (the zone name typed twice)"));
+                    })
+                };
+                if found(RecordType::CNAME)? || found(RecordType::A)? {
                     facts.doubled = Some(doubled);
                 }
             }
         }
-        Ok(facts)
+        Ok(())
     }
 
     /// SPF, DMARC and DKIM records of the From domain.

@@ -44,6 +44,31 @@ pub struct DnsFacts {
     /// `host.zone` — the record created with the zone name typed twice — exists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub doubled: Option<String>,
+    /// The CNAME chain returns to this name, already in it: it never ends.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cname_loop: Option<String>,
+    /// The chain goes on past the links linkaudit follows (8): its end was not looked up.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub chain_cut: bool,
+    /// A lookup that failed; the steps after it were not run (`not_checked`), and what was
+    /// found before it is kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The lookups that did not run (after an error, or past a cut chain).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_checked: Vec<String>,
+}
+
+impl DnsFacts {
+    /// The CNAME chain was followed to its end (or to a loop): no lookup of it is missing.
+    pub fn chain_complete(&self) -> bool {
+        !self.chain_cut && !self.not_checked.iter().any(|s| s.starts_with("the CNAME"))
+    }
+
+    /// The addresses were looked up.
+    pub fn addresses_checked(&self) -> bool {
+        self.cname_loop.is_none() && !self.not_checked.iter().any(|s| s == "the addresses")
+    }
 }
 
 /// What the TLS handshake on the host showed.
@@ -127,6 +152,9 @@ pub struct DomainReport {
     pub http: Option<HttpFacts>,
     /// Mail authentication (`null` when skipped or without a From domain).
     pub auth: Option<AuthFacts>,
+    /// Checks that did not run because an earlier one could not finish (`TLS`, `HTTP`, …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_checked: Vec<String>,
     /// What to act on.
     pub findings: Vec<Finding>,
 }
@@ -206,19 +234,25 @@ pub fn check(host: &str, opts: &DomainOptions, catalog: &crate::classify::Catalo
         tls: None,
         http: None,
         auth: None,
+        not_checked: Vec::new(),
         findings,
     };
     let Some(resolver) = resolver else { return settle(report, opts) };
-    match resolver.facts(&host) {
-        Ok(mut facts) => {
-            report.findings.extend(diagnose::dns(&host, &mut facts, &opts.esps, catalog));
-            report.dns = facts;
-        }
-        Err(e) => {
-            // The resolver does not answer: the other lookups would only wait out the timeout again.
-            report.findings.push(diagnose::failed("DNS", &e));
-            return settle(report, opts);
-        }
+    let mut facts = resolver.facts(&host);
+    report.findings.extend(diagnose::dns(&host, &mut facts, &opts.esps, catalog));
+    let failed = facts.error.clone();
+    report.dns = facts;
+    if let Some(e) = failed {
+        // What was found is kept; the resolver failed, so the other lookups would only fail or
+        // wait out the timeout again.
+        report.findings.push(diagnose::failed("DNS", &e));
+        report.not_checked = [(opts.tls, "TLS"), (opts.tls && opts.http, "HTTP")]
+            .into_iter()
+            .chain([(opts.auth && opts.from.is_some(), "SPF, DKIM and DMARC")])
+            .filter(|(run, _)| *run)
+            .map(|(_, step)| step.to_string())
+            .collect();
+        return settle(report, opts);
     }
     let reachable = !report.dns.addresses.is_empty();
     if opts.tls && reachable {
@@ -262,7 +296,18 @@ impl DomainReport {
     pub fn facts(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
         let d = &self.dns;
-        let cname = if d.cname.is_empty() {
+        let unchecked = |what: &str| match &d.error {
+            Some(e) => format!("{what} not checked ({e})"),
+            None => format!("{what} not checked"),
+        };
+        let cname = if let Some(back) = &d.cname_loop {
+            format!("{} → {} (a loop: back to {back})", self.host, d.cname.join(" → "))
+        } else if d.chain_cut {
+            format!("{} → {} → … (cut: longer than {} links)", self.host, d.cname.join(" → "), d.cname.len())
+        } else if !d.chain_complete() {
+            let chain: String = d.cname.iter().map(|c| format!(" → {c}")).collect();
+            format!("{}{chain} → {}", self.host, unchecked("next step"))
+        } else if d.cname.is_empty() {
             "none".to_string()
         } else {
             let esp = match (&d.esp, d.esp_unconfirmed) {
@@ -273,6 +318,9 @@ impl DomainReport {
             format!("{} → {}{esp}", self.host, d.cname.join(" → "))
         };
         out.push(("CNAME", cname));
+        if !d.addresses_checked() && d.addresses.is_empty() {
+            out.push(("addresses", "not checked".to_string()));
+        }
         if !d.addresses.is_empty() {
             let ips: Vec<String> = d.addresses.iter().map(ToString::to_string).collect();
             let proxied = if d.proxied { " (Cloudflare proxy)" } else { "" };
@@ -315,6 +363,12 @@ impl DomainReport {
                 _ => "HEAD / → no status".to_string(),
             };
             out.push(("HTTP", text));
+        }
+        if !self.not_checked.is_empty() {
+            out.push((
+                "not checked",
+                format!("{} (the DNS check did not finish)", self.not_checked.join(", ")),
+            ));
         }
         if let Some(a) = &self.auth {
             let spf = match a.spf.as_slice() {

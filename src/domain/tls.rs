@@ -153,10 +153,8 @@ fn handshake(
         let mut failure = None;
         while tls.conn.is_handshaking() {
             if Instant::now() > deadline {
-                failure = Some(format!(
-                    "the TLS handshake with {addr} took longer than {} s",
-                    opts.timeout.as_secs_f32()
-                ));
+                failure =
+                    Some(format!("the TLS handshake with {addr} took longer than {}", seconds(opts.timeout)));
                 break;
             }
             if let Err(e) = tls.conn.complete_io(&mut tls.sock) {
@@ -230,18 +228,66 @@ fn certificate_reason(e: &rustls::Error, host: &str, cert: Option<&x509::CertInf
                 }
             }
             CertificateError::UnknownIssuer => match cert {
-                Some(c) if c.issuer.is_some() && c.issuer == c.subject => {
-                    format!("self-signed ({})", c.subject.as_deref().unwrap_or("?"))
-                }
+                Some(c) if self_signed(c) => format!("self-signed ({})", c.subject.as_deref().unwrap_or("?")),
                 Some(c) => format!(
                     "issued by an authority no trusted root vouches for ({})",
                     c.issuer.as_deref().unwrap_or("unknown issuer")
                 ),
                 None => "issued by an unknown authority".to_string(),
             },
-            other => format!("{other:?}"),
+            CertificateError::Revoked => "revoked by its issuer".to_string(),
+            CertificateError::BadEncoding => "not a well-formed certificate".to_string(),
+            CertificateError::BadSignature => "its signature does not verify".to_string(),
+            CertificateError::UnsupportedSignatureAlgorithmContext { .. }
+            | CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
+                "signed with an algorithm that is not accepted".to_string()
+            }
+            CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
+                "not issued for serving a website (its key usage does not allow TLS servers)".to_string()
+            }
+            CertificateError::UnhandledCriticalExtension => {
+                "it has a critical extension that cannot be checked".to_string()
+            }
+            CertificateError::Other(o) => match o.0.downcast_ref::<webpki::Error>() {
+                Some(w) => webpki_reason(w, cert),
+                None => format!("refused: {o}"),
+            },
+            other => format!("refused: {other}"),
         },
         other => other.to_string(),
+    }
+}
+
+/// Issuer and subject are the same: nobody but the server vouches for the certificate.
+fn self_signed(c: &x509::CertInfo) -> bool {
+    c.issuer.is_some() && c.issuer == c.subject
+}
+
+/// The reasons webpki gives that rustls passes on as "other", in words.
+fn webpki_reason(e: &webpki::Error, cert: Option<&x509::CertInfo>) -> String {
+    match e {
+        webpki::Error::CaUsedAsEndEntity => match cert {
+            Some(c) if self_signed(c) => format!(
+                "self-signed: a CA certificate ({}) is used as the server's own certificate",
+                c.subject.as_deref().unwrap_or("?")
+            ),
+            _ => "a CA certificate is used as the server's own certificate".to_string(),
+        },
+        webpki::Error::EndEntityUsedAsCa => {
+            "a server certificate is used to issue another certificate in the chain".to_string()
+        }
+        webpki::Error::UnsupportedCertVersion => "an old certificate format (not X.509 v3)".to_string(),
+        #[allow(deprecated)]
+        webpki::Error::RequiredEkuNotFound | webpki::Error::RequiredEkuNotFoundContext(_) => {
+            "not issued for serving a website (no TLS server purpose)".to_string()
+        }
+        webpki::Error::InvalidSignatureForPublicKey => "its signature does not verify".to_string(),
+        webpki::Error::MaximumPathDepthExceeded | webpki::Error::MaximumPathBuildCallsExceeded => {
+            "its chain is too long to verify".to_string()
+        }
+        webpki::Error::PathLenConstraintViolated => "its chain breaks a path length constraint".to_string(),
+        webpki::Error::NameConstraintViolation => "its names break its issuer's name constraints".to_string(),
+        other => format!("refused by the certificate check ({other})"),
     }
 }
 
@@ -249,44 +295,101 @@ fn connect_error(e: &std::io::Error, addr: SocketAddr, timeout: Duration) -> Str
     match e.kind() {
         std::io::ErrorKind::ConnectionRefused => format!("connection to {addr} refused"),
         std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
-            format!("no connection to {addr} within {} s", timeout.as_secs_f32())
+            format!("no connection to {addr} within {}", seconds(timeout))
         }
-        _ => format!("cannot connect to {addr}: {e}"),
+        _ => format!("cannot connect to {addr}: {}", io_words(e)),
     }
 }
 
 fn io_error(e: &std::io::Error, addr: SocketAddr, timeout: Duration) -> String {
     match e.kind() {
         std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
-            format!("{addr} did not answer the TLS handshake within {} s", timeout.as_secs_f32())
+            format!("{addr} did not answer the TLS handshake within {}", seconds(timeout))
         }
-        _ => format!("the TLS handshake with {addr} failed: {e}"),
+        _ => format!("the TLS handshake with {addr} failed: {}", io_words(e)),
     }
 }
 
-/// `HEAD /` over the verified connection; the status, `Location` and `Server`.
+/// `HEAD /` over the verified connection; the status, `Location` and `Server`. The whole answer
+/// head must come within `timeout` (a server that sends it a byte at a time does not stretch
+/// that), and what went wrong is said in words.
 fn head(host: &str, tls: &mut Tls, timeout: Duration) -> HttpFacts {
     let request = format!(
         "HEAD / HTTP/1.1\r\nHost: {host}\r\nUser-Agent: linkaudit/{} (tracking-domain check)\r\nAccept: */*\r\nConnection: close\r\n\r\n",
         env!("CARGO_PKG_VERSION")
     );
+    let failed = |why: String| HttpFacts { error: Some(why), ..HttpFacts::default() };
+    let within = format!("within {}", seconds(timeout));
     if let Err(e) = tls.write_all(request.as_bytes()).and_then(|()| tls.flush()) {
-        return HttpFacts { error: Some(format!("cannot send the request: {e}")), ..HttpFacts::default() };
+        return failed(match e.kind() {
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
+                format!("the request could not be sent {within}")
+            }
+            _ => format!("the request could not be sent: {}", io_words(&e)),
+        });
     }
     let deadline = Instant::now() + timeout;
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 2048];
-    while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < MAX_HEAD && Instant::now() < deadline {
+    loop {
+        if buf.windows(4).any(|w| w == b"\r\n\r\n") || buf.len() >= MAX_HEAD {
+            break;
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return failed(incomplete(&buf, &within));
+        }
+        let _ = tls.sock.set_read_timeout(Some(left));
         match tls.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            Err(e) if buf.is_empty() => {
-                return HttpFacts { error: Some(format!("no answer: {e}")), ..HttpFacts::default() };
+            Ok(0) if buf.is_empty() => {
+                return failed("the server closed the connection without answering".into())
             }
-            Err(_) => break,
+            Ok(0) => return failed("the server closed the connection in the middle of its answer".into()),
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock) => {
+                return failed(incomplete(&buf, &within));
+            }
+            Err(e) => return failed(format!("the connection failed: {}", io_words(&e))),
         }
     }
     parse_head(&String::from_utf8_lossy(&buf))
+}
+
+/// What a read that ran out of time got.
+fn incomplete(buf: &[u8], within: &str) -> String {
+    if buf.is_empty() {
+        format!("no HTTP answer {within}")
+    } else {
+        format!("the HTTP answer did not come whole {within} ({} bytes of it arrived)", buf.len())
+    }
+}
+
+/// An I/O error in words, without the operating system's error number.
+fn io_words(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        ConnectionReset => "the server reset the connection".into(),
+        ConnectionAborted => "the connection was aborted".into(),
+        BrokenPipe => "the server closed the connection".into(),
+        UnexpectedEof => "the server closed the connection".into(),
+        InvalidData => format!("the server sent data that is not valid TLS ({e})"),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_lowercase(),
+                None => text,
+            }
+        }
+    }
+}
+
+fn seconds(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
 }
 
 /// Status, `Location` and `Server` of an HTTP response head.
@@ -299,7 +402,7 @@ pub fn parse_head(text: &str) -> HttpFacts {
         .and_then(|s| s.parse::<u16>().ok());
     let mut facts = HttpFacts { status, ..HttpFacts::default() };
     if status.is_none() {
-        facts.error = Some("not an HTTP response".to_string());
+        facts.error = Some("the answer is not an HTTP response".to_string());
         return facts;
     }
     for line in lines.take_while(|l| !l.is_empty()) {
@@ -325,7 +428,7 @@ mod tests {
             (h.status, h.location.as_deref(), h.server.as_deref()),
             (Some(302), Some("https://example.com/"), Some("nginx"))
         );
-        assert_eq!(parse_head("garbage").error.as_deref(), Some("not an HTTP response"));
+        assert_eq!(parse_head("garbage").error.as_deref(), Some("the answer is not an HTTP response"));
         assert_eq!(parse_head("HTTP/1.1 404 Not Found\r\n\r\n").status, Some(404));
     }
 }

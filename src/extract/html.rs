@@ -49,6 +49,8 @@ struct Found {
 #[derive(Default)]
 struct State {
     found: Vec<Found>,
+    /// Most links kept (the audit's links limit, less those found before this part).
+    cap: usize,
     base: Option<Url>,
     style_start: Option<usize>,
     style: String,
@@ -64,9 +66,15 @@ struct Scope {
     amp: bool,
 }
 
-/// Appends the links of an HTML or AMP part to `out`, in document order.
-pub(super) fn extract(part: &Part, section: &Arc<str>, out: &mut Vec<RawLink>) -> Result<(), String> {
-    extract_with(part, section, out, true)
+/// Appends the links of an HTML or AMP part to `out`, in document order; at most `cap` of them
+/// are kept (the rest of the part is still read, for its `<base>` and its errors).
+pub(super) fn extract(
+    part: &Part,
+    section: &Arc<str>,
+    out: &mut Vec<RawLink>,
+    cap: usize,
+) -> Result<(), String> {
+    extract_with(part, section, out, true, cap)
 }
 
 /// The links of `html` read by the fast tokenizer (falling back as usual) and by lol_html alone,
@@ -87,18 +95,24 @@ pub(crate) fn both_ways(html: &str) -> [(Vec<RawLink>, Result<(), String>); 2] {
     let section: Arc<str> = part.path.as_str().into();
     [true, false].map(|fast| {
         let mut out = Vec::new();
-        let result = extract_with(&part, &section, &mut out, fast);
+        let result = extract_with(&part, &section, &mut out, fast, usize::MAX);
         (out, result)
     })
 }
 
 /// [`extract`], with the fast tokenizer ([`markup`]) tried first or not at all.
-fn extract_with(part: &Part, section: &Arc<str>, out: &mut Vec<RawLink>, fast: bool) -> Result<(), String> {
+fn extract_with(
+    part: &Part,
+    section: &Arc<str>,
+    out: &mut Vec<RawLink>,
+    fast: bool,
+    cap: usize,
+) -> Result<(), String> {
     let scope = Scope { offset: 0, mso: false, amp: part.kind == PartKind::Amp };
     // Sized for a link every 256 bytes (newsletters have more), at most 65,536: growing a
     // vector of 300 links from empty copied it eight times.
-    let guess = (part.text.len() / 256).min(1 << 16);
-    let state = RefCell::new(State { found: Vec::with_capacity(guess), ..State::default() });
+    let guess = (part.text.len() / 256).min(1 << 16).min(cap);
+    let state = RefCell::new(State { found: Vec::with_capacity(guess), cap, ..State::default() });
     let result = scan(&part.text, scope, &state, 0, fast);
     let State { mut found, base, .. } = state.into_inner();
     found.sort_by_key(|f| f.offset);
@@ -580,6 +594,9 @@ fn push(
     attribute: &'static str,
     pixel: bool,
 ) -> Option<usize> {
+    if st.found.len() >= st.cap {
+        return None; // past the links limit: the audit reports it
+    }
     let url = clean_url(value)?;
     if scope.amp && (url.contains("{{") || url.contains("[[")) {
         return None; // an amp-mustache placeholder, filled in by the AMP runtime

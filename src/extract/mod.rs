@@ -148,24 +148,33 @@ pub struct Extracted {
 
 /// Extracts every link of `msg`.
 pub fn extract(msg: &ParsedMessage) -> Extracted {
+    extract_within(msg, usize::MAX)
+}
+
+/// Extracts the links of `msg`, keeping at most one more than `max_links` (the audit cuts the
+/// list to the limit and reports it): a part with millions of links costs no more than one with
+/// the limit.
+pub fn extract_within(msg: &ParsedMessage, max_links: usize) -> Extracted {
     let mut out = Extracted {
         list_unsubscribe_post: msg.header_values("List-Unsubscribe-Post").next().is_some(),
         ..Extracted::default()
     };
     // Every link names its section; one shared string per section serves all of them.
-    headers::extract(&msg.headers, &"header".into(), &mut out.links);
+    headers::extract(&msg.headers, &"header".into(), &mut out.links, max_links);
     for nested in &msg.nested {
-        headers::extract(&nested.headers, &format!("{}.header", nested.path).into(), &mut out.links);
+        let section = format!("{}.header", nested.path).into();
+        headers::extract(&nested.headers, &section, &mut out.links, max_links);
     }
     for part in &msg.parts {
         let section: Arc<str> = part.path.as_str().into();
         match part.kind {
             PartKind::Html | PartKind::Amp => {
-                if let Err(e) = html::extract(part, &section, &mut out.links) {
+                let cap = max_links.saturating_add(1).saturating_sub(out.links.len());
+                if let Err(e) = html::extract(part, &section, &mut out.links, cap) {
                     out.html_errors.push((part.path.clone(), e));
                 }
             }
-            PartKind::Text => text::extract(part, &section, &mut out.links),
+            PartKind::Text => text::extract(part, &section, &mut out.links, max_links),
         }
     }
     out
@@ -239,5 +248,36 @@ mod tests {
     #[case("   ", None)]
     fn urls_are_cleaned(#[case] raw: &str, #[case] want: Option<&str>) {
         assert_eq!(clean_url(raw).as_deref(), want);
+    }
+
+    /// Issue 16, peak memory: a part with 200,000 links keeps one more than the limit (the rest
+    /// is never held), HTML and text alike, and the first ones in document order.
+    #[test]
+    fn extraction_keeps_one_more_than_the_limit() {
+        use crate::message::{ParsedMessage, Part, PartKind};
+        let part = |kind, text: String| Part {
+            path: "1".into(),
+            content_type: "text/html".into(),
+            charset: None,
+            kind,
+            attachment: false,
+            body_line: Some(1),
+            identity: true,
+            transfer: Default::default(),
+            body: None,
+            text,
+        };
+        let html: String =
+            (0..200_000).map(|i| format!("<a href=\"https://x.example/{i}\">x</a>\n")).collect();
+        let text: String = (0..200_000).map(|i| format!("https://x.example/{i}\n")).collect();
+        for p in [part(PartKind::Html, html), part(PartKind::Text, text)] {
+            let msg = ParsedMessage { parts: vec![p], ..ParsedMessage::default() };
+            let links = super::extract_within(&msg, 1000).links;
+            assert_eq!(links.len(), 1001);
+            assert_eq!(
+                (links[0].url.as_str(), links[1000].url.as_str()),
+                ("https://x.example/0", "https://x.example/1000")
+            );
+        }
     }
 }

@@ -16,10 +16,13 @@ static FINDER: LazyLock<LinkFinder> = LazyLock::new(|| {
     f
 });
 
-/// Appends the URLs of a text part to `out`.
-pub(super) fn extract(part: &Part, section: &Arc<str>, out: &mut Vec<RawLink>) {
+/// Appends the URLs of a text part to `out`, until it holds more than `max_links`.
+pub(super) fn extract(part: &Part, section: &Arc<str>, out: &mut Vec<RawLink>, max_links: usize) {
     let mut cursor = Cursor::new(&part.text);
     for link in FINDER.links(&part.text) {
+        if out.len() > max_links {
+            return;
+        }
         let mut s = link.as_str();
         // A zero-width space or joiner ends the URL: nobody types one inside a URL, and linkify
         // keeps it (it would become %E2%80%8B).
@@ -93,7 +96,7 @@ mod tests {
             text: text.into(),
         };
         let mut out = Vec::new();
-        extract(&part, &part.path.as_str().into(), &mut out);
+        extract(&part, &part.path.as_str().into(), &mut out, usize::MAX);
         out.into_iter().map(|l| l.url).collect()
     }
 

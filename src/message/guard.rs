@@ -1,5 +1,11 @@
 //! Message: limits applied to the raw bytes before parsing — input size, number of boundary
-//! lines (parts), and nested messages.
+//! lines (parts), header fields, and nested messages.
+//!
+//! Header fields cost far more than their bytes once parsed (mail-parser's header and value,
+//! then linkaudit's own record: about 250 bytes for a 10-byte field), so 64 MiB of tiny fields
+//! took 2 GB. The header blocks are found and their fields counted before parsing (the top-level
+//! block, each block after a `--` delimiter line, a nested message's after its part header), and
+//! the input is cut before the field that passes the limit.
 //!
 //! mail-parser 0.11 parses nesting iteratively but drops nested `message/rfc822` values
 //! recursively, so tens of thousands of levels overflow the stack. Before parsing, every
@@ -44,6 +50,17 @@ pub(super) fn apply<'a>(raw: &'a [u8], limits: &Limits, problems: &mut Vec<Probl
         }
         None => raw,
     };
+    let raw = match header_cut(raw, limits.max_header_fields) {
+        Some(at) => {
+            problems.push(Problem::LimitReached {
+                limit: "header fields".into(),
+                value: limits.max_header_fields,
+                path: None,
+            });
+            &raw[..at]
+        }
+        None => raw,
+    };
     let allowed = limits.max_depth.saturating_mul(2).max(1);
     let hits = nesting_hits(raw);
     if hits.len() <= allowed {
@@ -55,6 +72,64 @@ pub(super) fn apply<'a>(raw: &'a [u8], limits: &Limits, problems: &mut Vec<Probl
     }
     problems.push(Problem::LimitReached { limit: "nested messages".into(), value: allowed, path: None });
     Cow::Owned(owned)
+}
+
+/// Where to cut `raw` so that its header blocks hold at most `max` fields: the start of the line
+/// of the first field past it, or `None`. A header block is the message's first, the one after
+/// each line that starts with `--` (a delimiter, as far as can be told before parsing), and the
+/// one after a block that names a `message/` type or is empty (a nested message, a digest's
+/// part). Text taken for a header block by mistake only counts its `Name:` lines, so the count
+/// errs high only for odd bodies, and only matters past the limit.
+fn header_cut(raw: &[u8], max: usize) -> Option<usize> {
+    let mut fields = 0usize;
+    let mut pos = 0;
+    // In a header block: whether it names a nested message type, and whether it has a line.
+    let mut block: Option<(bool, bool)> = Some((false, false));
+    // The line is (the continuation of) a Content-Type field: only there can a type be named.
+    let mut content_type = false;
+    while pos < raw.len() {
+        let Some((nested, any)) = block else {
+            // In a body: on to the next line that starts with `--`.
+            let next = if raw[pos..].starts_with(b"--") {
+                Some(pos)
+            } else {
+                memchr::memmem::find(&raw[pos..], b"\n--").map(|i| pos + i + 1)
+            };
+            let start = next?;
+            pos = memchr::memchr(b'\n', &raw[start..]).map_or(raw.len(), |i| start + i + 1);
+            block = Some((false, false));
+            continue;
+        };
+        let end = memchr::memchr(b'\n', &raw[pos..]).map_or(raw.len(), |i| pos + i + 1);
+        let line = &raw[pos..end];
+        let text = line.strip_suffix(b"\n").unwrap_or(line);
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        if text.is_empty() {
+            // The block ends: a nested message's own header block may follow.
+            block = (nested || !any).then_some((false, false));
+            pos = end;
+            continue;
+        }
+        if !matches!(text[0], b' ' | b'\t') {
+            content_type = text.len() >= 13 && text[..13].eq_ignore_ascii_case(b"content-type:");
+            if memchr::memchr(b':', text).is_some() {
+                fields += 1;
+                if fields > max {
+                    return Some(pos);
+                }
+            }
+        }
+        let names_nested = nested
+            || (content_type
+                && (contains_ignore_case(text, b"message/") || contains_ignore_case(text, b"digest")));
+        block = Some((names_nested, true));
+        pos = end;
+    }
+    None
+}
+
+fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// Offsets of every nesting type name (ASCII case-insensitive), in order.
@@ -114,6 +189,33 @@ mod tests {
         let out = apply(&raw, &limits, &mut problems);
         assert!(out.len() < raw.len() / 4);
         assert!(matches!(&problems[0], Problem::LimitReached { limit, .. } if limit == "parts"));
+    }
+
+    /// Issue 16, item 6: a million header fields are cut before parsing, in the top-level block,
+    /// in a part's header and in a nested message's; a body with `Name:` lines is left alone.
+    #[test]
+    fn header_fields_are_bounded_before_parsing() {
+        let limits = Limits { max_header_fields: 1000, ..Limits::default() };
+        let many = b"X-A: 1\r\n".repeat(1_000_000);
+        let cases: [(&[u8], &[u8]); 3] = [
+            (b"Subject: x\r\n", b"\r\nbody\r\n"),
+            (b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n", b"\r\nbody\r\n--b--\r\n"),
+            (b"Content-Type: message/rfc822\r\n\r\n", b"\r\nbody\r\n"),
+        ];
+        for (head, tail) in cases {
+            let raw = [head, &many, tail].concat();
+            let mut problems = Vec::new();
+            let out = apply(&raw, &limits, &mut problems);
+            assert!(out.len() < 10_000, "{} bytes kept", out.len());
+            assert!(
+                matches!(&problems[..], [Problem::LimitReached { limit, .. }] if limit == "header fields"),
+                "{problems:?}"
+            );
+        }
+        let body = [&b"Subject: x\r\n\r\n"[..], &b"Note: a body line\r\n".repeat(5000)].concat();
+        let mut problems = Vec::new();
+        assert_eq!(apply(&body, &limits, &mut problems).len(), body.len());
+        assert!(problems.is_empty());
     }
 
     #[test]

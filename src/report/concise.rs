@@ -8,7 +8,7 @@
 
 use std::fmt::Write;
 
-use super::sanitize::terminal;
+use super::sanitize::{self, terminal};
 use super::{MessageReport, Report};
 use crate::finding::Finding;
 
@@ -25,6 +25,7 @@ pub fn render(report: &Report) -> String {
 /// The lines of one message.
 pub fn render_message(m: &MessageReport) -> String {
     let mut out = String::new();
+    let m = sanitize::message(m);
     for f in &m.findings {
         line(&mut out, &m.source, m.mbox_number(), f);
     }
@@ -34,6 +35,7 @@ pub fn render_message(m: &MessageReport) -> String {
 /// Batch findings, unreadable inputs and the count.
 pub fn render_tail(report: &Report) -> String {
     let mut out = String::new();
+    let report = &*sanitize::rest(report);
     for d in &report.domains {
         for f in &d.findings {
             let _ = writeln!(
@@ -50,7 +52,7 @@ pub fn render_tail(report: &Report) -> String {
         line(&mut out, &b.source, b.mbox_number(), &b.finding);
     }
     for e in &report.errors {
-        let _ = writeln!(out, "{}: LA001 [error] {}", terminal(&e.source), terminal(&e.message));
+        let _ = writeln!(out, "{}: LA001 [error] {}", e.source, e.message);
     }
     let s = &report.summary;
     let total = s.errors + s.warnings + s.infos;

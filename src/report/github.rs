@@ -1,10 +1,11 @@
 //! Report renderer: GitHub Actions workflow commands — `::error file=…,line=…,title=…::message`
 //! per finding (`::warning`, `::notice` for the milder ones), which GitHub shows as annotations
-//! on the message files.
+//! on the message files. Untrusted text is sanitised ([`super::sanitize`]): a CI log is a
+//! terminal too.
 
 use std::fmt::Write;
 
-use super::{MessageReport, Report};
+use super::{sanitize, MessageReport, Report};
 use crate::finding::{Finding, Severity};
 
 /// Every annotation of a report.
@@ -17,6 +18,7 @@ pub fn render(report: &Report) -> String {
 /// The annotations of one message.
 pub fn render_message(m: &MessageReport) -> String {
     let mut out = String::new();
+    let m = sanitize::message(m);
     for f in &m.findings {
         annotation(&mut out, &m.source, m.mbox_number(), f);
     }
@@ -26,6 +28,7 @@ pub fn render_message(m: &MessageReport) -> String {
 /// Batch findings and unreadable inputs.
 pub fn render_tail(report: &Report) -> String {
     let mut out = String::new();
+    let report = &*sanitize::rest(report);
     for d in &report.domains {
         for f in &d.findings {
             domain_annotation(&mut out, &d.host, f);

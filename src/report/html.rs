@@ -7,7 +7,8 @@
 //! (only inline styles), no script at all — the class filter is CSS (`:has()` on radio
 //! buttons) — and the preview sits in an `<iframe sandbox="allow-same-origin" srcdoc>` after
 //! [`super::preview`] has taken out everything that could load, run or navigate. Every string
-//! from the message is HTML-escaped, and control and bidi characters are shown as `\u{…}` escapes.
+//! from the message is sanitised ([`super::sanitize`]: control and bidi characters shown as
+//! `\u{…}` escapes, long strings cut) and HTML-escaped.
 //!
 //! Why `allow-same-origin`: Chromium puts a frame sandboxed into an opaque origin (`sandbox=""`)
 //! into a renderer process of its own (its "isolated sandboxed iframes"), and the page can be
@@ -22,8 +23,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write;
 
 use super::preview::{self, Mark};
-use super::sanitize::terminal;
-use super::{LinkReport, MessageReport, Report};
+use super::{sanitize, LinkReport, MessageReport, Preview, Report};
 use crate::extract::span::LineIndex;
 use crate::extract::Kind;
 use crate::finding::{Finding, Severity};
@@ -39,9 +39,9 @@ pub struct Page<'a> {
 
 pub use super::sanitize::markup as escape;
 
-/// Untrusted text for the page: control, bidi and invisible characters shown, then escaped.
+/// Text for the page (from a sanitised report): escaped.
 fn t(s: &str) -> String {
-    escape(&terminal(s)).into_owned()
+    escape(s).into_owned()
 }
 
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; \
@@ -60,7 +60,7 @@ pub fn render(report: &Report, page: &Page<'_>) -> String {
 /// hold every message's HTML until the end).
 pub fn section(i: usize, m: &MessageReport, page: &Page<'_>) -> String {
     let mut out = String::with_capacity(16 * 1024);
-    message(&mut out, i, m, page);
+    message(&mut out, i, &sanitize::message(m), &m.previews, page);
     out
 }
 
@@ -79,10 +79,11 @@ pub fn assemble(report: &Report, sections: &[String], page: &Page<'_>) -> String
     for s in sections {
         out.push_str(s);
     }
-    for d in &report.domains {
+    let rest = sanitize::rest(report);
+    for d in &rest.domains {
         domain(&mut out, d);
     }
-    batch(&mut out, report);
+    batch(&mut out, &rest);
     let _ = write!(
         out,
         "<footer>linkaudit {} — this page loads nothing from the network and runs no script.</footer>\n\
@@ -137,6 +138,7 @@ fn summary(out: &mut String, report: &Report, page: &Page<'_>) {
              <th>errors</th><th>warnings</th><th>info</th><th>links</th><th>sent via</th></tr></thead><tbody>",
         );
         for (i, m) in report.messages.iter().enumerate() {
+            let m = sanitize::message(m);
             let (class, word) = verdict(m.worst());
             let (e, w, n) = m.counts();
             let via: Vec<String> = m.sent_via.iter().map(|v| t(&v.esp)).collect();
@@ -210,7 +212,7 @@ fn number(m: &MessageReport) -> (Vec<Numbered<'_>>, Vec<&Finding>) {
     (numbered, loose)
 }
 
-fn message(out: &mut String, i: usize, m: &MessageReport, page: &Page<'_>) {
+fn message(out: &mut String, i: usize, m: &MessageReport, previews: &[Preview], page: &Page<'_>) {
     let (class, word) = verdict(m.worst());
     let (numbered, loose) = number(m);
     let _ = write!(
@@ -223,10 +225,10 @@ fn message(out: &mut String, i: usize, m: &MessageReport, page: &Page<'_>) {
     let mut outlined = BTreeSet::new();
     let mut outlook = BTreeSet::new();
     out.push_str("<div class=\"cols\"><div class=\"previews\">");
-    if m.previews.is_empty() {
+    if previews.is_empty() {
         out.push_str("<p class=\"none\">No HTML part to preview.</p>");
     }
-    for p in &m.previews {
+    for p in previews {
         let index = LineIndex::new(&p.html);
         let marks: Vec<Mark> = numbered
             .iter()
@@ -482,11 +484,10 @@ fn batch(out: &mut String, report: &Report) {
 
 #[cfg(test)]
 mod tests {
-    use super::{escape, t};
+    use super::escape;
 
     #[test]
-    fn escapes_markup_and_shows_bidi() {
+    fn escapes_markup() {
         assert_eq!(escape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&#39;");
-        assert_eq!(t("x\u{202E}</iframe>"), "x\\u{202e}&lt;/iframe&gt;");
     }
 }

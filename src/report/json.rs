@@ -1,14 +1,117 @@
 //! Report renderer: JSON, the output contract of ARCHITECTURE.md (pretty-printed) — whole, or
 //! streamed message by message with exactly the same bytes ([`Stream`]), so a long mbox is
 //! written without holding every message's report.
+//!
+//! Strings are kept whole, but every character the terminal sanitiser escapes
+//! ([`super::sanitize::suspicious`]: C0 and C1 controls, bidi, zero-width, line separators,
+//! tags) is written as a `\uXXXX` escape ([`Escaping`]), so the JSON shown in a terminal or a CI
+//! log cannot drive it, and a JSON reader still gets the exact text.
+
+use std::io;
 
 use serde::Serialize;
+use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 
+use super::sanitize::suspicious;
 use super::{MessageReport, Report};
+
+/// A serde_json formatter that writes suspicious characters as `\uXXXX` escapes (serde_json
+/// escapes only C0 controls), around another formatter (pretty or compact).
+pub struct Escaping<F> {
+    inner: F,
+    /// Writing an object key (the report's own field names: nothing to look at).
+    key: bool,
+}
+
+impl<F> Escaping<F> {
+    /// Escaping around `inner`.
+    pub fn new(inner: F) -> Self {
+        Escaping { inner, key: false }
+    }
+}
+
+impl<F: Formatter> Formatter for Escaping<F> {
+    fn write_string_fragment<W: ?Sized + io::Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
+        if self.key {
+            return w.write_all(fragment.as_bytes());
+        }
+        // Fragments hold no C0 control (serde_json escapes them), and DEL moves no terminal:
+        // only non-ASCII characters can need an escape.
+        if fragment.is_ascii() {
+            return w.write_all(fragment.as_bytes());
+        }
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if !c.is_ascii() && suspicious(c) {
+                w.write_all(&fragment.as_bytes()[start..i])?;
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    write!(w, "\\u{u:04x}")?;
+                }
+                start = i + c.len_utf8();
+            }
+        }
+        w.write_all(&fragment.as_bytes()[start..])
+    }
+
+    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.inner.begin_array(w)
+    }
+    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.inner.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.inner.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.inner.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.inner.begin_object(w)
+    }
+    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.inner.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.key = true;
+        self.inner.begin_object_key(w, first)
+    }
+    fn end_object_key<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.key = false;
+        self.inner.end_object_key(w)
+    }
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.inner.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.inner.end_object_value(w)
+    }
+}
+
+/// Writes `value` as pretty JSON (escaping as [`Escaping`] does) to `w`.
+pub fn to_writer_pretty<W: io::Write, T: ?Sized + Serialize>(w: W, value: &T) -> serde_json::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(w, Escaping::new(PrettyFormatter::new()));
+    value.serialize(&mut ser)
+}
+
+/// `value` as pretty JSON, escaping as [`Escaping`] does.
+pub fn to_string_pretty<T: ?Sized + Serialize>(value: &T) -> serde_json::Result<String> {
+    let mut out = Vec::with_capacity(1024);
+    to_writer_pretty(&mut out, value)?;
+    Ok(String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
+
+/// `value` as one line of JSON, escaping as [`Escaping`] does.
+pub fn to_string<T: ?Sized + Serialize>(value: &T) -> serde_json::Result<String> {
+    let mut out = Vec::with_capacity(1024);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, Escaping::new(CompactFormatter));
+    value.serialize(&mut ser)?;
+    Ok(String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
 
 /// The whole report as pretty JSON, ending with a newline.
 pub fn render(report: &Report) -> String {
-    let mut s = serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s = to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }
@@ -63,7 +166,7 @@ fn entry(prefix: &[u8], m: &MessageReport) -> String {
     out.extend_from_slice(prefix);
     out.extend_from_slice(PAD);
     let start = out.len();
-    if let Err(e) = serde_json::to_writer_pretty(Indent { out: &mut out, pad: PAD }, m) {
+    if let Err(e) = to_writer_pretty(Indent { out: &mut out, pad: PAD }, m) {
         out.truncate(start);
         out.extend_from_slice(format!("{{\"error\": \"{e}\"}}").as_bytes());
     }
@@ -106,7 +209,7 @@ impl Stream {
             domains: &rest.domains,
             summary: &rest.summary,
         };
-        let json = serde_json::to_string_pretty(&tail).unwrap_or_default();
+        let json = to_string_pretty(&tail).unwrap_or_default();
         let inner = json.strip_prefix("{\n").and_then(|j| j.strip_suffix("\n}")).unwrap_or("");
         let close = if self.messages == 0 { "]" } else { "\n  ]" };
         format!("{close},\n{inner}\n}}\n")

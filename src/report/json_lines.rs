@@ -16,7 +16,7 @@ struct Line<'a, T: Serialize> {
 }
 
 fn line<T: Serialize>(kind: &'static str, data: &T) -> String {
-    let mut s = serde_json::to_string(&Line { kind, data }).unwrap_or_default();
+    let mut s = super::json::to_string(&Line { kind, data }).unwrap_or_default();
     s.push('\n');
     s
 }

@@ -1,11 +1,13 @@
 //! Report renderer: JUnit XML — one `<testsuite>` per message, one `<testcase>` per rule. Findings
 //! at or above the failure threshold are `<failure>`s; the others are listed in the testcase's
 //! `<system-out>`. An unreadable input is a testsuite with an `<error>`. The shape follows the
-//! common JUnit schema (checked against `schemas/junit.xsd` in the tests).
+//! common JUnit schema (checked against `schemas/junit.xsd` in the tests). Untrusted text is
+//! sanitised ([`super::sanitize`]) before it is XML-escaped: CI systems print these messages.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
-use super::{MessageReport, Report};
+use super::{sanitize, MessageReport, Report};
 use crate::finding::{Finding, Severity};
 use crate::rules::{Rule, RULES};
 
@@ -14,8 +16,10 @@ pub fn render(report: &Report, threshold: Option<Severity>) -> String {
     let fails = |f: &Finding| threshold.is_some_and(|t| f.severity >= t);
     let message_rules: Vec<&Rule> = RULES.iter().filter(|r| !r.code.starts_with("LA9")).collect();
     let domain_rules: Vec<&Rule> = RULES.iter().filter(|r| r.code.starts_with("LA9")).collect();
-    let mut suites: Vec<(String, Vec<&Finding>, &[&Rule])> = report
-        .messages
+    let messages: Vec<Cow<'_, MessageReport>> = report.messages.iter().map(sanitize::message).collect();
+    let rest = sanitize::rest(report);
+    let report = &*rest;
+    let mut suites: Vec<(String, Vec<&Finding>, &[&Rule])> = messages
         .iter()
         .map(|m| {
             let mut findings: Vec<&Finding> = m.findings.iter().collect();

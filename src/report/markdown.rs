@@ -1,13 +1,20 @@
 //! Report renderer: Markdown — a table per message, for a pull-request comment or a ticket.
+//!
+//! Posted as a comment, Markdown is live: an image is fetched (the sender's pixel fires), a link
+//! is clickable, an `@name` pings someone. So every string from the message (Subject, file names,
+//! finding messages, URLs, a domain's DNS, TLS and HTTP answers) is sanitised
+//! ([`super::sanitize`]) and written in a code span, where Markdown recognises nothing; the
+//! remaining text (hints) has its Markdown characters escaped.
 
 use std::fmt::Write;
 
-use super::Report;
+use super::{sanitize, Report};
 use crate::finding::{Finding, Severity};
 
 /// The report as Markdown.
 pub fn render(report: &Report) -> String {
-    let s = &report.summary;
+    let rest = sanitize::rest(report);
+    let s = &rest.summary;
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     let mut what = Vec::new();
     if s.domains > 0 {
@@ -29,13 +36,14 @@ pub fn render(report: &Report) -> String {
         s.infos,
     );
     for m in &report.messages {
+        let m = sanitize::message(m);
         let title = match &m.subject {
-            Some(subj) => format!("`{}` — {}", code(&m.display_source()), cell(subj)),
-            None => format!("`{}`", code(&m.display_source())),
+            Some(subj) => format!("{} — {}", code(&m.display_source()), code(subj)),
+            None => code(&m.display_source()),
         };
         let _ = writeln!(out, "\n### {title}\n");
         if !m.sent_via.is_empty() {
-            let via: Vec<&str> = m.sent_via.iter().map(|v| v.esp.as_str()).collect();
+            let via: Vec<String> = m.sent_via.iter().map(|v| text(&v.esp)).collect();
             let _ = writeln!(out, "Sent via {}.\n", via.join(", "));
         }
         if m.findings.is_empty() {
@@ -45,10 +53,10 @@ pub fn render(report: &Report) -> String {
         table(&mut out, m.findings.iter());
         hints(&mut out, m.findings.iter());
     }
-    for d in &report.domains {
-        let _ = writeln!(out, "\n### Tracking domain `{}`\n", code(&d.host));
-        for (label, text) in d.facts() {
-            let _ = writeln!(out, "- **{label}**: {}", cell(&text));
+    for d in &rest.domains {
+        let _ = writeln!(out, "\n### Tracking domain {}\n", code(&d.host));
+        for (label, value) in d.facts() {
+            let _ = writeln!(out, "- **{label}**: {}", code(&value));
         }
         out.push('\n');
         if d.findings.is_empty() {
@@ -58,14 +66,14 @@ pub fn render(report: &Report) -> String {
         table(&mut out, d.findings.iter());
         hints(&mut out, d.findings.iter());
     }
-    if !report.batch_findings.is_empty() {
+    if !rest.batch_findings.is_empty() {
         out.push_str("\n### Across messages\n\n");
-        table(&mut out, report.batch_findings.iter().map(|b| &b.finding));
+        table(&mut out, rest.batch_findings.iter().map(|b| &b.finding));
     }
-    if !report.errors.is_empty() {
+    if !rest.errors.is_empty() {
         out.push_str("\n### Unreadable inputs\n\n");
-        for e in &report.errors {
-            let _ = writeln!(out, "- `{}`: {}", code(&e.source), cell(&e.message));
+        for e in &rest.errors {
+            let _ = writeln!(out, "- {}: {}", code(&e.source), code(&e.message));
         }
     }
     out
@@ -85,7 +93,7 @@ fn table<'a>(out: &mut String, findings: impl Iterator<Item = &'a Finding>) {
             icon(f.severity),
             f.code,
             f.name,
-            cell(&f.message),
+            cell_code(&f.message),
             at
         );
     }
@@ -106,7 +114,7 @@ fn hints<'a>(out: &mut String, findings: impl Iterator<Item = &'a Finding>) {
     }
     out.push_str("\n<details><summary>How to fix</summary>\n\n");
     for (c, h) in seen {
-        let _ = writeln!(out, "- **{c}**: {}", cell(h));
+        let _ = writeln!(out, "- **{c}**: {}", text(h));
     }
     out.push_str("\n</details>\n");
 }
@@ -119,16 +127,85 @@ fn icon(s: Severity) -> &'static str {
     }
 }
 
-/// Text safe in a table cell: pipes escaped, HTML and line breaks neutralised.
-fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace(['\r', '\n'], " ")
+/// Text with every character that Markdown (or the HTML it allows) could read as syntax
+/// escaped, on one line.
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '!' | '#' | '~' | '|' | '<' | '>' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' | '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
-/// Text safe inside a code span.
+/// `s` as a code span, where Markdown recognises no link, image, mention or HTML: fenced with
+/// one more backtick than its longest run of them.
 fn code(s: &str) -> String {
-    s.replace('`', "'").replace(['\r', '\n'], " ")
+    span(s.replace(['\r', '\n'], " "))
+}
+
+/// `s` as a code span in a table cell: a `|` would end the cell even there, so it is escaped
+/// (GFM reads `\|` as a pipe inside the cell, whatever precedes it).
+fn cell_code(s: &str) -> String {
+    span(s.replace(['\r', '\n'], " ").replace('|', "\\|"))
+}
+
+fn span(s: String) -> String {
+    if s.is_empty() {
+        return String::new();
+    }
+    let mut longest = 0;
+    let mut run = 0;
+    for c in s.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    // A span that starts or ends with a backtick needs a space inside its fences; so does one
+    // that starts and ends with a space (CommonMark strips one of each).
+    let pad = if s.starts_with('`') || s.ends_with('`') || (s.starts_with(' ') && s.ends_with(' ')) {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{s}{pad}{fence}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::untrusted::hostile;
+    use super::{cell_code, code, render, text};
+
+    /// Issue 16, item 3: images, links, mentions and HTML from the message stay inert.
+    #[test]
+    fn message_text_is_not_live_markdown() {
+        let live = "![p](https://evil.example/p.gif) [x](https://evil.example/) @octocat <img src=x> `a` | b";
+        let mut r = hostile::report();
+        r.messages[0].source = "m.eml".into();
+        r.messages[0].subject = Some(live.into());
+        r.messages[0].findings[0].message = live.into();
+        let out = render(&r);
+        assert!(out.contains(&format!("### `m.eml` — ``{live}``\n")), "{out}");
+        assert!(out.contains("| ``![p](https://evil.example/p.gif) [x](https://evil.example/) @octocat <img src=x> `a` \\| b`` |"), "{out}");
+        // Outside code spans, nothing of it is left.
+        let outside: String = out.split("``").step_by(2).collect::<Vec<_>>().join(" ");
+        for bad in ["![p]", "[x](", "@octocat", "<img"] {
+            assert!(!outside.contains(bad), "{bad} is live in {out}");
+        }
+    }
+
+    #[test]
+    fn spans_and_escapes() {
+        assert_eq!(code("a"), "`a`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`x"), "`` `x ``");
+        assert_eq!(cell_code("a|b"), "`a\\|b`");
+        assert_eq!(text("![x](y) @z <b>"), "\\!\\[x\\]\\(y\\) @z \\<b\\>");
+    }
 }

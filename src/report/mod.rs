@@ -19,6 +19,7 @@ pub mod sanitize;
 pub mod sarif;
 pub mod tally;
 pub mod text;
+pub mod untrusted;
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -302,6 +303,27 @@ impl MessageReport {
     /// The message's number in its mbox, 1-based (`None` outside an mbox).
     pub fn mbox_number(&self) -> Option<usize> {
         self.mbox.then_some(self.index + 1)
+    }
+
+    /// A copy without the HTML previews (a display copy does not need them, and they can be as
+    /// large as the message).
+    pub fn clone_without_previews(&self) -> MessageReport {
+        MessageReport {
+            source: self.source.clone(),
+            index: self.index,
+            from: self.from.clone(),
+            subject: self.subject.clone(),
+            sent_via: self.sent_via.clone(),
+            alignment: self.alignment.clone(),
+            authentication: self.authentication.clone(),
+            show_original: self.show_original.clone(),
+            list_unsubscribe_post: self.list_unsubscribe_post,
+            parts: self.parts.clone(),
+            links: self.links.clone(),
+            findings: self.findings.clone(),
+            previews: Vec::new(),
+            mbox: self.mbox,
+        }
     }
 
     /// The source as text formats show it: `file.mbox#1` … `#N` for the messages of an mbox.

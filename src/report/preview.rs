@@ -189,7 +189,12 @@ pub fn render(html: &str, marks: &[Mark], redact: bool) -> Rendered {
             rendered.outlook.clear();
         }
     }
-    rendered.html = doc;
+    // The message's own control and bidi characters stay as they were for the browser, as
+    // references (the HTML report file holds none raw).
+    rendered.html = match super::sanitize::references(&doc) {
+        std::borrow::Cow::Borrowed(_) => doc,
+        std::borrow::Cow::Owned(o) => o,
+    };
     rendered
 }
 
@@ -227,6 +232,11 @@ fn on_element(el: &mut Element<'_, '_>, marks: &[&Mark], redact: bool, st: &mut 
                     set(el, "style", &safe);
                 }
             }
+        } else if redact {
+            // Any other attribute shown (title, alt, aria-label, value…) is masked too.
+            if let Some(masked) = el.get_attribute(name).and_then(|v| super::redact::mask(&v)) {
+                set(el, name, &masked);
+            }
         }
     }
     if let (Some(href), true) = (link, tag == "a" || tag == "area") {
@@ -243,7 +253,7 @@ fn on_element(el: &mut Element<'_, '_>, marks: &[&Mark], redact: bool, st: &mut 
 fn masked(raw: &str, redact: bool) -> String {
     let url = crate::extract::entities::decode(raw);
     if redact {
-        super::redact::url(&url)
+        super::redact::text(&url)
     } else {
         url.into_owned()
     }
@@ -311,7 +321,13 @@ fn placeholder(el: &Element<'_, '_>, tag: &str, marks: &[&Mark], redact: bool) -
             style.push_str(&format!("height:{h}px;"));
         }
     }
-    let alt = el.get_attribute("alt").filter(|a| !a.trim().is_empty());
+    let alt = el.get_attribute("alt").filter(|a| !a.trim().is_empty()).map(|a| {
+        if redact {
+            super::redact::text(&a)
+        } else {
+            a
+        }
+    });
     let mut out = format!("<span class=\"la-box\" style=\"{style}\"");
     if !marks.is_empty() {
         let numbers: Vec<String> = marks.iter().map(|m| m.number.to_string()).collect();
@@ -464,5 +480,15 @@ mod tests {
     fn redacts_text() {
         let r = render("<p>Sent to bob@example.test</p>", &[], true);
         assert!(!r.html.contains("bob@"), "{}", r.html);
+    }
+
+    /// Issue 16, item 2 (c): alt text and other attributes are masked too.
+    #[test]
+    fn redacts_alt_text_and_titles() {
+        let html = r#"<img src="https://x.test/a.png" alt="Hello victim.person@corp.example" width=20 height=20>
+<span title="for victim.person%40corp.example" aria-label="victim.person@corp.example">x</span>"#;
+        let r = render(html, &[], true);
+        assert!(!r.html.contains("victim"), "{}", r.html);
+        assert!(render(html, &[], false).html.contains("victim"));
     }
 }

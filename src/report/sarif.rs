@@ -1,11 +1,11 @@
 //! Report renderer: SARIF 2.1.0, so code-scanning dashboards show the findings. Every rule is a
 //! `reportingDescriptor` with its documentation; every finding a `result` located in the message
 //! file at its source line (the part, decoded line and column are in the message text and
-//! `properties`).
+//! `properties`). Untrusted text is sanitised ([`super::sanitize`]): dashboards and logs show it.
 
 use serde_json::{json, Value};
 
-use super::Report;
+use super::{sanitize, Report};
 use crate::finding::{Finding, Severity};
 use crate::rules::RULES;
 
@@ -26,10 +26,12 @@ pub fn render(report: &Report) -> String {
         .collect();
     let mut results: Vec<Value> = Vec::new();
     for m in &report.messages {
+        let m = sanitize::message(m);
         for f in &m.findings {
             results.push(result(&m.source, m.index, m.mbox_number(), f));
         }
     }
+    let report = &*sanitize::rest(report);
     for b in &report.batch_findings {
         results.push(result(&b.source, b.index, b.mbox_number(), &b.finding));
     }
@@ -60,7 +62,7 @@ pub fn render(report: &Report) -> String {
             "results": results,
         } ],
     });
-    let mut s = serde_json::to_string_pretty(&log).unwrap_or_default();
+    let mut s = super::json::to_string_pretty(&log).unwrap_or_default();
     s.push('\n');
     s
 }

@@ -45,8 +45,7 @@ impl Tally {
         let mut batch = index.findings();
         if redacted {
             for b in &mut batch {
-                b.finding.url = b.finding.url.as_deref().map(redact::url);
-                b.finding.message = redact::text(&b.finding.message);
+                redact::finding(&mut b.finding);
             }
         }
         let worst = worst.max(batch.iter().map(|b| b.finding.severity).max());

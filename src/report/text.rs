@@ -1,12 +1,13 @@
 //! Report renderer: text — grouped per message, each finding with its location, the URL and the
 //! hint, then a summary. Findings that repeat (same rule, message and hint) are shown once with
-//! all their locations. Colour only when asked for; untrusted text is always sanitised.
+//! all their locations. Colour only when asked for; untrusted text is always sanitised (the
+//! report is rendered from [`sanitize::message`]'s and [`sanitize::rest`]'s display copies).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::display_source;
-use super::sanitize::terminal;
+use super::sanitize;
 use super::{MessageReport, Report};
 use crate::finding::{Finding, Severity};
 
@@ -40,7 +41,7 @@ impl Paint {
     }
 }
 
-/// Longest URL shown in full; longer ones keep their start and end.
+/// Longest URL shown in full on a `url:` line; longer ones keep their start and end.
 const MAX_URL: usize = 160;
 /// Locations listed for a repeated finding before "and N more".
 const MAX_LOCATIONS: usize = 6;
@@ -61,7 +62,7 @@ pub fn render(report: &Report, color: bool) -> String {
 /// One message's section (streamed by batch runs).
 pub fn render_message(m: &MessageReport, color: bool) -> String {
     let mut out = String::new();
-    message(&mut out, m, Paint(color));
+    message(&mut out, &sanitize::message(m), Paint(color));
     out
 }
 
@@ -69,8 +70,10 @@ pub fn render_message(m: &MessageReport, color: bool) -> String {
 pub fn render_tail(report: &Report, color: bool) -> String {
     let p = Paint(color);
     let mut out = String::new();
+    let messages = !report.messages.is_empty();
+    let report = &*sanitize::rest(report);
     for (i, d) in report.domains.iter().enumerate() {
-        if i > 0 || !report.messages.is_empty() {
+        if i > 0 || messages {
             out.push('\n');
         }
         domain(&mut out, d, p);
@@ -79,18 +82,13 @@ pub fn render_tail(report: &Report, color: bool) -> String {
         let _ = writeln!(out, "\n{}", p.bold("Across messages:"));
         let mut hints = Vec::new();
         for b in &report.batch_findings {
-            let _ = writeln!(out, "  {}", terminal(&display_source(&b.source, b.mbox_number())));
+            let _ = writeln!(out, "  {}", display_source(&b.source, b.mbox_number()));
             finding(&mut out, vec![&b.finding], p, &mut hints);
         }
     }
     for e in &report.errors {
-        let _ = writeln!(
-            out,
-            "\n{} {}: {}",
-            p.severity(Severity::Error, "error[LA001]"),
-            terminal(&e.source),
-            terminal(&e.message)
-        );
+        let _ =
+            writeln!(out, "\n{} {}: {}", p.severity(Severity::Error, "error[LA001]"), e.source, e.message);
     }
     let s = &report.summary;
     if s.messages > 1 && !s.by_rule.is_empty() {
@@ -102,7 +100,7 @@ pub fn render_tail(report: &Report, color: bool) -> String {
             .map(|w| {
                 format!(
                     "{} ({} error{}, {} warning{})",
-                    terminal(&display_source(&w.source, w.mbox.then_some(w.index + 1))),
+                    display_source(&w.source, w.mbox.then_some(w.index + 1)),
                     w.errors,
                     plural(w.errors),
                     w.warnings,
@@ -153,28 +151,27 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn message(out: &mut String, m: &MessageReport, p: Paint) {
-    let _ = writeln!(out, "{}", p.bold(&terminal(&m.display_source())));
+    let _ = writeln!(out, "{}", p.bold(&m.display_source()));
     let mut head = Vec::new();
     if let Some(from) = &m.from {
-        head.push(format!("From: {}", terminal(from)));
+        head.push(format!("From: {}", from));
     }
     if let Some(subject) = &m.subject {
-        head.push(format!("Subject: {}", terminal(subject)));
+        head.push(format!("Subject: {}", subject));
     }
     if !head.is_empty() {
         let _ = writeln!(out, "  {}", head.join(" · "));
     }
     if !m.sent_via.is_empty() {
-        let via: Vec<String> =
-            m.sent_via.iter().map(|s| format!("{} ({})", s.esp, terminal(&s.evidence))).collect();
+        let via: Vec<String> = m.sent_via.iter().map(|s| format!("{} ({})", s.esp, s.evidence)).collect();
         let _ = writeln!(out, "  Sent via: {}", via.join(", "));
     }
     if let Some(a) = &m.authentication {
         let rows: Vec<String> = [("SPF", &a.spf), ("DKIM", &a.dkim), ("DMARC", &a.dmarc)]
             .iter()
-            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} {}", terminal(v))))
+            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} {}", v)))
             .collect();
-        let _ = writeln!(out, "  Authentication: {} (per {})", rows.join(" · "), terminal(&a.source));
+        let _ = writeln!(out, "  Authentication: {} (per {})", rows.join(" · "), a.source);
     }
     alignment(out, m, p);
     let mut by_class: BTreeMap<&str, usize> = BTreeMap::new();
@@ -203,9 +200,9 @@ fn message(out: &mut String, m: &MessageReport, p: Paint) {
 
 /// A checked tracking domain: its facts, then its findings.
 fn domain(out: &mut String, d: &crate::domain::DomainReport, p: Paint) {
-    let _ = writeln!(out, "{}", p.bold(&terminal(&d.host)));
+    let _ = writeln!(out, "{}", p.bold(&d.host));
     for (label, text) in d.facts() {
-        let _ = writeln!(out, "  {:<10} {}", format!("{label}:"), terminal(&text));
+        let _ = writeln!(out, "  {:<10} {}", format!("{label}:"), text);
     }
     let mut hints_shown: Vec<&str> = Vec::new();
     for group in group_findings(&d.findings) {
@@ -236,7 +233,7 @@ fn alignment(out: &mut String, m: &MessageReport, p: Paint) {
     );
     for r in &m.alignment {
         let role = match &r.selector {
-            Some(s) => format!("{} (s={})", r.role.label(), terminal(s)),
+            Some(s) => format!("{} (s={})", r.role.label(), s),
             None => r.role.label().to_string(),
         };
         let aligned = match (r.role, r.aligned) {
@@ -248,7 +245,7 @@ fn alignment(out: &mut String, m: &MessageReport, p: Paint) {
         let row = format!(
             "    {:<18} {:<width$}  {:<24} {}",
             role,
-            terminal(&r.domain),
+            r.domain,
             r.org.as_deref().unwrap_or("?"),
             aligned,
             width = width
@@ -276,7 +273,7 @@ fn finding<'a>(out: &mut String, group: Vec<&'a Finding>, p: Paint, hints_shown:
     let f = group[0];
     let label = format!("{}[{}]", f.severity.as_str(), f.code);
     let times = if group.len() > 1 { format!(" (×{})", group.len()) } else { String::new() };
-    let _ = writeln!(out, "\n  {} {}{}", p.severity(f.severity, &label), terminal(&f.message), times);
+    let _ = writeln!(out, "\n  {} {}{}", p.severity(f.severity, &label), f.message, times);
     let locations: Vec<String> = group.iter().filter_map(|f| location(f)).collect();
     if !locations.is_empty() {
         let shown: Vec<&str> = locations.iter().take(MAX_LOCATIONS).map(String::as_str).collect();
@@ -285,14 +282,14 @@ fn finding<'a>(out: &mut String, group: Vec<&'a Finding>, p: Paint, hints_shown:
         let _ = writeln!(out, "    {} {}{tail}", p.dim("-->"), shown.join(", "));
     }
     if let Some(url) = &f.url {
-        let _ = writeln!(out, "    {} {}", p.dim("url:"), terminal(&shorten(url)));
+        let _ = writeln!(out, "    {} {}", p.dim("url:"), shorten(url));
     }
     if let Some(hint) = &f.hint {
         if hints_shown.contains(&hint.as_str()) {
             let _ = writeln!(out, "    {} as above", p.dim("hint:"));
         } else {
             hints_shown.push(hint);
-            let _ = writeln!(out, "    {} {}", p.dim("hint:"), terminal(hint));
+            let _ = writeln!(out, "    {} {}", p.dim("hint:"), hint);
         }
     }
 }
@@ -308,11 +305,6 @@ fn location(f: &Finding) -> Option<String> {
     }
 }
 
-fn shorten(url: &str) -> String {
-    if url.chars().count() <= MAX_URL {
-        return url.to_string();
-    }
-    let head: String = url.chars().take(MAX_URL - 40).collect();
-    let tail: String = url.chars().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect();
-    format!("{head}…{tail}")
+fn shorten(url: &str) -> std::borrow::Cow<'_, str> {
+    sanitize::cut(url, MAX_URL)
 }

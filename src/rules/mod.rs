@@ -264,6 +264,13 @@ rule!(
 );
 rule!(LA907, "LA907", "host-serves-two-esps", Error, "One tracking host is asked to serve two ESPs.");
 rule!(
+    LA908,
+    "LA908",
+    "cname-chain-unresolvable",
+    Error,
+    "The tracking host's CNAME chain loops, or is too long to follow."
+);
+rule!(
     LA911,
     "LA911",
     "tls-certificate-invalid",
@@ -294,7 +301,7 @@ rule!(LA934, "LA934", "dmarc-policy-none", Info, "The From domain's DMARC policy
 pub static RULES: &[Rule] = &[
     LA001, LA002, LA003, LA004, LA101, LA102, LA103, LA104, LA105, LA106, LA107, LA201, LA202, LA203, LA204,
     LA205, LA206, LA207, LA208, LA209, LA210, LA211, LA301, LA401, LA402, LA403, LA404, LA900, LA901, LA902,
-    LA903, LA904, LA905, LA906, LA907, LA911, LA912, LA913, LA921, LA931, LA932, LA933, LA934,
+    LA903, LA904, LA905, LA906, LA907, LA908, LA911, LA912, LA913, LA921, LA931, LA932, LA933, LA934,
 ];
 
 /// The rule with this code (case-insensitive) or name.
