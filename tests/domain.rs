@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
+use hickory_server::proto::op::{Message, ResponseCode};
 use hickory_server::proto::rr::rdata::{A, CNAME, SOA, TXT};
 use hickory_server::proto::rr::{Name, RData, Record};
 use hickory_server::store::in_memory::InMemoryZoneHandler;
@@ -479,6 +480,94 @@ fn unreachable_resolver_and_silent_servers_end_within_the_timeout() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("LA913") && text.contains("did not answer the TLS handshake"), "{text}");
     assert!(start.elapsed() < Duration::from_secs(5), "took {:?}", start.elapsed());
+}
+
+/// A resolver on 127.0.0.1 that answers "no such name" (NXDOMAIN) to every question, or — with
+/// `root_exists` — to every question but the DNS root's. Raw UDP, hickory's message codec.
+fn start_nxdomain_resolver(root_exists: bool) -> SocketAddr {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = socket.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 1500];
+        while let Ok((n, from)) = socket.recv_from(&mut buf) {
+            let Ok(request) = Message::from_vec(&buf[..n]) else { continue };
+            let root = request.queries.first().is_some_and(|q| q.name().is_root());
+            let mut response = request.into_response();
+            response.metadata.response_code =
+                if root && root_exists { ResponseCode::NoError } else { ResponseCode::NXDomain };
+            let _ = socket.send_to(&response.to_vec().unwrap(), from);
+        }
+    });
+    addr
+}
+
+fn domain_at(resolver: SocketAddr, args: &[&str]) -> (i32, String, serde_json::Value) {
+    let run = |format: &str| {
+        Command::cargo_bin("linkaudit")
+            .unwrap()
+            .args(["domain", "--no-config", "--timeout", "3", "-f", format])
+            .arg(format!("--resolver={resolver}"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let text = run("text");
+    let json = serde_json::from_slice(&run("json").stdout).unwrap();
+    (text.status.code().unwrap_or(-1), String::from_utf8_lossy(&text.stdout).into_owned(), json)
+}
+
+/// Issue 17, item 8: a resolver that says "no such name" to everything does not get the host,
+/// SPF and DMARC reported missing: the sanity lookup (the registrable domain, then the DNS root)
+/// catches it, and nothing is reported as checked.
+#[test]
+fn a_resolver_that_denies_every_name_is_not_believed() {
+    let liar = start_nxdomain_resolver(false);
+    let (code, text, report) = domain_at(liar, &["track.example.com", "--from", "example.com"]);
+    assert_eq!(code, 2, "{text}");
+    assert_eq!(codes(&report), ["LA900"], "{report:#}");
+    assert!(text.contains("answers \"no such name\" even for the DNS root"), "{text}");
+    assert!(text.contains("CNAME:     not checked") && !text.contains("CNAME:     none"), "{text}");
+    assert!(!text.contains("SPF:") && !text.contains("DMARC:"), "{text}");
+    assert!(!text.contains("LA901") && !text.contains("LA931") && !text.contains("LA933"), "{text}");
+    assert_eq!(
+        report["domains"][0]["not_checked"],
+        serde_json::json!(["TLS", "HTTP", "SPF, DKIM and DMARC"])
+    );
+
+    // A resolver that answers for the root: the domain itself is missing, and the finding says so.
+    let honest = start_nxdomain_resolver(true);
+    let (code, text, report) = domain_at(honest, &["track.nosuch-example.com", "--no-tls"]);
+    assert_eq!((code, codes(&report)), (1, vec!["LA901".to_string()]), "{text}");
+    assert!(text.contains("nosuch-example.com itself does not exist"), "{text}");
+    assert_eq!(report["domains"][0]["dns"]["zone_missing"], "nosuch-example.com");
+
+    // A resolver that refuses the root (the fixture's: authoritative for its zones only) cannot
+    // tell the two apart: not checked, not "missing".
+    let (code, text, _) = domain_at(fixture().dns, &["track.nosuch.org", "--no-tls"]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("says nosuch.org does not exist, and the DNS root could not be asked"), "{text}");
+    assert!(!text.contains("LA901"), "{text}");
+}
+
+/// Issue 17, item 8: a closed resolver port fails at once (the ICMP "port unreachable" read as
+/// a refused connection), not after the timeout.
+#[test]
+fn a_closed_resolver_port_fails_at_once() {
+    let closed = UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let start = Instant::now();
+    let out = Command::cargo_bin("linkaudit")
+        .unwrap()
+        .args(["domain", "track.example.com", "--no-config", "--timeout", "20", "--from", "example.com"])
+        .arg(format!("--resolver={closed}"))
+        .output()
+        .unwrap();
+    let took = start.elapsed();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains(&format!("nothing answers DNS at {closed}: the port is closed")), "{text}");
+    assert!(text.contains("CNAME:     not checked"), "{text}");
+    // Well below the 20 s timeout (a debug binary under a loaded machine starts in well under 5 s).
+    assert!(took < Duration::from_secs(8), "took {took:?}");
 }
 
 #[test]

@@ -102,7 +102,13 @@ pub fn dns(host: &str, facts: &mut DnsFacts, esps: &[String], catalog: &Catalog)
             )),
             None => out.push(finding(
                 &rules::LA901,
-                format!("{host} has no CNAME or address record"),
+                match &facts.zone_missing {
+                    Some(zone) => format!(
+                        "{host} has no CNAME or address record: {zone} itself does not exist (check the \
+                         spelling, and that the domain is registered)"
+                    ),
+                    None => format!("{host} has no CNAME or address record"),
+                },
                 target_hint(first_wanted),
             )),
         }

@@ -1,15 +1,22 @@
 //! Domain (network): DNS lookups with hickory-resolver — the CNAME chain, addresses, the
 //! doubled-zone probe, and the TXT records of SPF, DKIM and DMARC. Every lookup is bounded by
-//! the timeout, so an unreachable resolver gives an error in that time, never a hang.
+//! the timeout, so an unreachable resolver gives an error in that time, never a hang; a closed
+//! port fails at once ([`ConnectedUdp`]). Before the host's answers are believed, a sanity
+//! lookup ([`Dns::sanity`]) checks that the resolver does not say "no such name" to everything.
 
+use std::future::Future;
+use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts};
-use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::net::runtime::{DnsUdpSocket, RuntimeProvider, TokioRuntimeProvider, TokioTime};
 use hickory_resolver::net::NetError;
 use hickory_resolver::proto::rr::{RData, RecordType};
-use hickory_resolver::TokioResolver;
+use hickory_resolver::Resolver;
 
 use super::{AuthFacts, DkimFact, DnsFacts};
 use crate::classify::domain;
@@ -17,9 +24,104 @@ use crate::classify::domain;
 /// Longest CNAME chain followed.
 const MAX_CHAIN: usize = 8;
 
+/// hickory's tokio runtime with one change: each UDP socket is connected to the server it asks
+/// ([`ConnectedSocket`]). hickory sends from an unconnected socket, on which Linux drops the ICMP
+/// "port unreachable" a closed resolver port answers with, so the query waited out the whole
+/// timeout; a connected socket gets it as a socket error (`ECONNREFUSED`) and the lookup fails
+/// at once. Every query gets a fresh socket for one server, so connecting loses nothing (hickory
+/// checks the answer's source address anyway).
+/// The last socket error is kept for the message: hickory reports only "no connections".
+#[derive(Clone, Default)]
+struct ConnectedUdp(TokioRuntimeProvider, Arc<Mutex<Option<io::ErrorKind>>>);
+
+type Tokio = TokioRuntimeProvider;
+
+impl RuntimeProvider for ConnectedUdp {
+    type Handle = <Tokio as RuntimeProvider>::Handle;
+    type Timer = <Tokio as RuntimeProvider>::Timer;
+    type Udp = ConnectedSocket;
+    type Tcp = <Tokio as RuntimeProvider>::Tcp;
+
+    fn create_handle(&self) -> Self::Handle {
+        self.0.create_handle()
+    }
+
+    fn connect_tcp(
+        &self,
+        server_addr: SocketAddr,
+        bind_addr: Option<SocketAddr>,
+        timeout: Option<Duration>,
+    ) -> Pin<Box<dyn Send + Future<Output = Result<Self::Tcp, io::Error>>>> {
+        self.0.connect_tcp(server_addr, bind_addr, timeout)
+    }
+
+    fn bind_udp(
+        &self,
+        local_addr: SocketAddr,
+        server_addr: SocketAddr,
+    ) -> Pin<Box<dyn Send + Future<Output = Result<Self::Udp, io::Error>>>> {
+        let last = Arc::clone(&self.1);
+        Box::pin(async move {
+            let socket = tokio::net::UdpSocket::bind(local_addr).await?;
+            socket.connect(server_addr).await?;
+            Ok(ConnectedSocket { socket: Arc::new(socket), error: Mutex::new(None), last })
+        })
+    }
+}
+
+/// Waits for a socket's error readiness.
+type ErrorReady = Pin<Box<dyn Future<Output = io::Result<tokio::io::Ready>> + Send>>;
+
+/// A UDP socket connected to its server that also wakes on a socket error. tokio wakes a
+/// receive only when the socket is readable, and an ICMP error makes it ready with an error,
+/// not readable: without the second wait the error would sit unread until the timeout.
+pub struct ConnectedSocket {
+    socket: Arc<tokio::net::UdpSocket>,
+    error: Mutex<Option<ErrorReady>>,
+    last: Arc<Mutex<Option<io::ErrorKind>>>,
+}
+
+impl DnsUdpSocket for ConnectedSocket {
+    type Time = TokioTime;
+
+    fn poll_recv_from(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<(usize, SocketAddr)>> {
+        if let Poll::Ready(r) = DnsUdpSocket::poll_recv_from(&*self.socket, cx, buf) {
+            return Poll::Ready(r);
+        }
+        let mut slot = self.error.lock().unwrap_or_else(PoisonError::into_inner);
+        let wait = slot.get_or_insert_with(|| {
+            let socket = Arc::clone(&self.socket);
+            Box::pin(async move { socket.ready(tokio::io::Interest::ERROR).await })
+        });
+        match wait.as_mut().poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Ready(Ok(_)) => {
+                *slot = None;
+                match self.socket.take_error() {
+                    Ok(Some(e)) | Err(e) => {
+                        *self.last.lock().unwrap_or_else(PoisonError::into_inner) = Some(e.kind());
+                        Poll::Ready(Err(e))
+                    }
+                    // Error readiness without an error: nothing to report. Not waiting again
+                    // (the readiness may stay set, and polling it would spin); the read's own
+                    // waker and the lookup's timeout still end the wait.
+                    Ok(None) => Poll::Pending,
+                }
+            }
+        }
+    }
+
+    fn poll_send_to(&self, cx: &mut Context<'_>, buf: &[u8], target: SocketAddr) -> Poll<io::Result<usize>> {
+        DnsUdpSocket::poll_send_to(&*self.socket, cx, buf, target)
+    }
+}
+
 /// A resolver and the runtime it runs on.
 pub struct Dns {
-    resolver: TokioResolver,
+    resolver: Resolver<ConnectedUdp>,
+    /// The last socket error of the resolver's sockets.
+    socket_error: Arc<Mutex<Option<io::ErrorKind>>>,
     runtime: tokio::runtime::Runtime,
     timeout: Duration,
     server: String,
@@ -42,16 +144,17 @@ impl Dns {
             .enable_all()
             .build()
             .map_err(|e| format!("cannot start the DNS runtime: {e}"))?;
-        let provider = TokioRuntimeProvider::default();
+        let provider = ConnectedUdp::default();
+        let socket_error = Arc::clone(&provider.1);
         let mut builder = match server {
             Some(addr) => {
                 let mut ns = NameServerConfig::udp_and_tcp(addr.ip());
                 for c in &mut ns.connections {
                     c.port = addr.port();
                 }
-                TokioResolver::builder_with_config(ResolverConfig::from_name_servers(vec![ns]), provider)
+                Resolver::builder_with_config(ResolverConfig::from_name_servers(vec![ns]), provider)
             }
-            None => TokioResolver::builder(provider)
+            None => Resolver::builder(provider)
                 .map_err(|e| format!("cannot read the system's resolver configuration: {e}"))?,
         };
         let opts: &mut ResolverOpts = builder.options_mut();
@@ -64,7 +167,7 @@ impl Dns {
             builder.build().map_err(|e| format!("cannot set up the resolver: {e}"))?
         };
         let server = server.map_or_else(|| "the system's resolver".to_string(), |a| a.to_string());
-        Ok(Dns { resolver, runtime, timeout, server })
+        Ok(Dns { resolver, socket_error, runtime, timeout, server })
     }
 
     /// One lookup of `name` for `kind`, bounded by the timeout.
@@ -91,6 +194,16 @@ impl Dns {
             Err(NetError::Timeout) => {
                 Err(format!("no answer from {} within {}", self.server, seconds(self.timeout)))
             }
+            Err(e @ (NetError::NoConnections | NetError::Io(_))) => {
+                let last = self.socket_error.lock().unwrap_or_else(PoisonError::into_inner).take();
+                Err(match last {
+                    Some(io::ErrorKind::ConnectionRefused) => format!(
+                        "nothing answers DNS at {}: the port is closed (connection refused)",
+                        self.server
+                    ),
+                    _ => format!("{} could not be reached for {name} {kind}: {e}", self.server),
+                })
+            }
             Err(e) => Err(format!("{} failed for {name} {kind}: {e}", self.server)),
         }
     }
@@ -109,10 +222,54 @@ impl Dns {
     /// [`MAX_CHAIN`] links ([`DnsFacts::chain_cut`]) has no end to look up.
     pub fn facts(&self, host: &str) -> DnsFacts {
         let mut facts = DnsFacts::default();
+        match self.sanity(host) {
+            Ok(missing) => facts.zone_missing = missing,
+            Err(e) => {
+                facts.error = Some(e);
+                facts.not_checked.push(format!("the CNAME of {host}"));
+                facts.not_checked.push("the addresses".to_string());
+                return facts;
+            }
+        }
         if let Err(e) = self.walk(host, &mut facts) {
             facts.error = Some(e);
         }
         facts
+    }
+
+    /// Can the resolver's "no such name" be believed? A resolver (or a captive portal, a
+    /// filtering proxy, a broken forwarder) that says NXDOMAIN to every name would otherwise
+    /// have the host, its SPF and its DMARC reported missing with confidence.
+    ///
+    /// The name asked first is the host's registrable domain (`example.com` for
+    /// `track.example.com`), SOA: it is the user's own domain, which exists wherever their
+    /// setup does; every working resolver answers it, a recursive one and also an internal
+    /// server authoritative only for the user's zones; and it goes, like every lookup here,
+    /// only to the configured resolver. Only when that name is said not to exist is the DNS
+    /// root asked (`.` NS), which exists for every resolver that resolves the internet: a
+    /// resolver that denies the root denies everything, and its answers are not used. The root
+    /// is not the first question because a server authoritative only for the user's zones
+    /// refuses it. If the root is answered, the domain itself is missing (a typo, a lapsed
+    /// registration): `Ok(Some(domain))`. Hosts without a registrable domain (an unlisted
+    /// suffix such as `.internal`) are not checked.
+    fn sanity(&self, host: &str) -> Result<Option<String>, String> {
+        let Some(zone) = domain::registrable(host) else { return Ok(None) };
+        if !matches!(self.lookup(zone, RecordType::SOA)?, Answer::NxDomain) {
+            return Ok(None);
+        }
+        match self.lookup(".", RecordType::NS) {
+            Ok(Answer::NxDomain) => Err(format!(
+                "{} answers \"no such name\" even for the DNS root, so its answers cannot be believed \
+                 (a filtering or broken resolver?)",
+                self.server
+            )),
+            Ok(_) => Ok(Some(zone.to_string())),
+            Err(e) => Err(format!(
+                "{} says {zone} does not exist, and the DNS root could not be asked to tell a missing \
+                 domain from a resolver that denies every name ({e})",
+                self.server
+            )),
+        }
     }
 
     fn walk(&self, host: &str, facts: &mut DnsFacts) -> Result<(), String> {

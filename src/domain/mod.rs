@@ -50,6 +50,10 @@ pub struct DnsFacts {
     /// The chain goes on past the links linkaudit follows (8): its end was not looked up.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub chain_cut: bool,
+    /// The host's registrable domain does not exist (the resolver said so for it, and answered
+    /// for the DNS root, so it does not deny every name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zone_missing: Option<String>,
     /// A lookup that failed; the steps after it were not run (`not_checked`), and what was
     /// found before it is kept.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -297,16 +301,18 @@ impl DomainReport {
         let mut out = Vec::new();
         let d = &self.dns;
         let unchecked = |what: &str| match &d.error {
-            Some(e) => format!("{what} not checked ({e})"),
-            None => format!("{what} not checked"),
+            Some(e) => format!("{what}not checked ({e})"),
+            None => format!("{what}not checked"),
         };
         let cname = if let Some(back) = &d.cname_loop {
             format!("{} → {} (a loop: back to {back})", self.host, d.cname.join(" → "))
         } else if d.chain_cut {
             format!("{} → {} → … (cut: longer than {} links)", self.host, d.cname.join(" → "), d.cname.len())
+        } else if !d.chain_complete() && d.cname.is_empty() {
+            unchecked("")
         } else if !d.chain_complete() {
             let chain: String = d.cname.iter().map(|c| format!(" → {c}")).collect();
-            format!("{}{chain} → {}", self.host, unchecked("next step"))
+            format!("{}{chain} → {}", self.host, unchecked("next step "))
         } else if d.cname.is_empty() {
             "none".to_string()
         } else {

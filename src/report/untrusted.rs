@@ -160,6 +160,7 @@ macro_rules! lists {
             $visit!(v, Origin::Content, d.dns.cname);
             $visit!(v, Origin::Content, d.dns.doubled);
             $visit!(v, Origin::Content, d.dns.cname_loop);
+            $visit!(v, Origin::Content, d.dns.zone_missing);
             $visit!(v, Origin::Content, d.dns.error);
             $visit!(v, Origin::Content, d.dns.not_checked);
             $visit!(v, Origin::Content, d.not_checked);
@@ -436,6 +437,7 @@ pub(crate) mod hostile {
                 addresses: vec!["192.0.2.1".parse().unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))],
                 doubled: Some(s("doubled")),
                 cname_loop: Some(s("loop")),
+                zone_missing: Some(s("zone-missing")),
                 chain_cut: false,
                 error: Some(s("dns-error")),
                 not_checked: vec![s("dns-not-checked")],
