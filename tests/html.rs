@@ -140,8 +140,14 @@ fn chromium() -> Option<&'static str> {
 
 /// The DOM of `file` after Chromium loaded it (and ran whatever it would run).
 fn dump_dom(browser: &str, file: &Path, proxy: &Proxy) -> String {
+    dump_dom_with(browser, file, proxy, &[])
+}
+
+/// [`dump_dom`] with more Chromium flags (a window size).
+fn dump_dom_with(browser: &str, file: &Path, proxy: &Proxy, extra: &[&str]) -> String {
     let profile = tempfile::tempdir().unwrap();
     let mut child = Command::new(browser)
+        .args(extra)
         .args([
             "--headless",
             "--no-sandbox",
@@ -432,4 +438,128 @@ fn every_preview_is_drawn_every_time() {
     let blank = blank.into_inner().unwrap();
     assert!(blank.is_empty(), "blank previews in {} of {} renders: {blank:#?}", blank.len(), jobs.len());
     eprintln!("{} renders of {} previews, none blank", jobs.len(), jobs.len() / RENDERS);
+}
+
+/// A measuring script for a copy of a page (the test's own: the report's copy has its CSP taken
+/// out to run it). It writes its findings, one per line, into `<body data-check>`.
+const MEASURE_CARDS: &str = r#"<script>
+const out = [];
+for (const card of document.querySelectorAll('ol.numbered>li, ul.loose>li, ul.fixes>li')) {
+  const box = card.getBoundingClientRect();
+  if (card.scrollWidth > card.clientWidth + 1) out.push('card ' + card.id + ' scrolls: ' + card.scrollWidth + ' > ' + card.clientWidth);
+  for (const el of card.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.right > box.right + 1) out.push('wider than its card: ' + (card.id || card.className) + ' ' + el.tagName + ' ' + el.textContent.slice(0, 60));
+  }
+}
+for (const code of document.querySelectorAll('ol.numbered>li>code.url')) {
+  if (code.textContent.length > 121) out.push('card URL not cut: ' + code.textContent.length + ' characters');
+  if (code.textContent.includes('…') && !(code.title.length > code.textContent.length)) out.push('cut URL without the whole one on hover');
+}
+for (const h of document.querySelectorAll('td.host')) {
+  // A host breaks only at a dot: each line of the cell ends at one or at the end.
+  const range = document.createRange();
+  range.selectNodeContents(h);
+  const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+  const dots = (h.textContent.match(/\./g) || []).length;
+  if (lines.size > dots + 1) out.push('host broken inside a label: ' + h.textContent);
+}
+const frames = [...document.querySelectorAll('iframe')].map(f => f.style.height);
+document.body.setAttribute('data-check', out.join('\n'));
+document.body.setAttribute('data-frames', frames.join(','));
+</script></body>"#;
+
+/// The same for a preview document: does the Outlook-only box overlap anything drawn after it,
+/// and how tall is the content (for the frame's starting height)?
+const MEASURE_PREVIEW: &str = r#"<script>
+const out = [];
+for (const box of document.querySelectorAll('.la-mso')) {
+  const b = box.getBoundingClientRect();
+  for (const el of document.querySelectorAll('a, .la-box, [data-la]')) {
+    if (box.contains(el) || el.contains(box)) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.height > 0 && r.left < b.right && r.right > b.left && r.top < b.bottom && r.bottom > b.top)
+      out.push('the Outlook-only box overlaps ' + el.tagName + ' "' + el.textContent.trim().slice(0, 40) + '"');
+  }
+}
+document.body.setAttribute('data-check', out.join('\n'));
+// The content's height (the document's scrollHeight is at least the window's).
+let bottom = document.body.getBoundingClientRect().bottom + parseFloat(getComputedStyle(document.body).marginBottom);
+for (const el of document.body.querySelectorAll('*')) bottom = Math.max(bottom, el.getBoundingClientRect().bottom);
+document.body.setAttribute('data-height', String(Math.ceil(bottom)));
+</script></body>"#;
+
+fn attribute(dom: &str, name: &str) -> String {
+    let re = Regex::new(&format!(r#"<body[^>]*\b{name}="([^"]*)""#)).unwrap();
+    re.captures(dom).map(|c| unescape(&c[1])).unwrap_or_else(|| panic!("no {name} in {dom:.400}"))
+}
+
+/// Issue 17, item 10: finding cards hold their text (a thousand-character URL is cut, whole on
+/// hover and under a disclosure; nothing wider than its card, at a desktop and a narrow
+/// width), the Outlook-only box does not overlap the button below it, and each preview frame
+/// starts at about its content's height (whole up to 760 px, not mostly empty).
+#[test]
+fn cards_fit_long_urls_are_cut_and_the_outlook_box_clears_the_button() {
+    let Some(browser) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let proxy = Proxy::start();
+    let csp = Regex::new(r#"<meta http-equiv="Content-Security-Policy" content="[^"]*">"#).unwrap();
+    let measure = |paths: &[PathBuf], name: &str| {
+        let page = linkaudit(paths, "html", &dir.path().join(format!("{name}.html")));
+        let measured = csp.replace(&page, "").replacen("</body>", MEASURE_CARDS, 1);
+        assert_ne!(measured, page);
+        let file = dir.path().join(format!("{name}-measured.html"));
+        std::fs::write(&file, &measured).unwrap();
+        let mut frames = Vec::new();
+        for width in ["1400,1000", "800,1000"] {
+            let dom = dump_dom_with(browser, &file, &proxy, &[&format!("--window-size={width}")]);
+            let problems = attribute(&dom, "data-check");
+            assert!(problems.is_empty(), "{name} at {width}:\n{problems}");
+            frames = attribute(&dom, "data-frames").split(',').map(str::to_string).collect();
+        }
+        (page, frames)
+    };
+    // Every fixture's cards.
+    let (all, _) = measure(&fixture_paths(), "all");
+    assert!(all.contains("<details class=\"whole\"><summary>whole URL (998 characters)</summary>"));
+
+    // The previews of a short message with an Outlook-only button, of the long URLs and of a
+    // message taller than the largest starting height, each alone about as wide as its frame.
+    let paths: Vec<PathBuf> = [
+        "fixtures/quickstart/newsletter.eml",
+        "fixtures/html/long-urls.eml",
+        "fixtures/html/emoji-newsletter.eml",
+    ]
+    .iter()
+    .map(|p| Path::new(ROOT).join(p))
+    .collect();
+    let (page, frames) = measure(&paths, "three");
+    let srcdoc = Regex::new(r#"srcdoc="([^"]*)""#).unwrap();
+    let docs: Vec<String> = srcdoc.captures_iter(&page).map(|c| unescape(&c[1])).collect();
+    assert_eq!((docs.len(), frames.len()), (3, 3), "{frames:?}");
+    for (k, doc) in docs.iter().enumerate() {
+        let naked = csp.replace(doc, "").replacen("</body>", MEASURE_PREVIEW, 1);
+        let naked = if naked.contains(MEASURE_PREVIEW) { naked } else { format!("{naked}{MEASURE_PREVIEW}") };
+        let file = dir.path().join(format!("preview-{k}.html"));
+        std::fs::write(&file, naked).unwrap();
+        let dom = dump_dom_with(browser, &file, &proxy, &["--window-size=700,900"]);
+        let problems = attribute(&dom, "data-check");
+        assert!(problems.is_empty(), "{}: {problems}", paths[k].display());
+        let content: u32 = attribute(&dom, "data-height").parse().unwrap();
+        let frame: u32 = frames[k].trim_end_matches("px").parse().unwrap();
+        eprintln!("{}: content {content} px, frame {frame} px", paths[k].display());
+        // Whole (up to the largest starting height), and not mostly empty.
+        assert!(
+            frame >= content.min(760),
+            "{}: the frame ({frame}) cuts the content ({content})",
+            paths[k].display()
+        );
+        assert!(
+            frame <= (content * 3 / 2).max(200),
+            "{}: the frame ({frame}) is mostly empty ({content})",
+            paths[k].display()
+        );
+    }
+    assert!(docs[0].contains("<div class=\"la-mso\">"), "the quickstart's Outlook-only box is measured");
+    proxy.assert_untouched("measured report and previews");
 }

@@ -19,6 +19,7 @@
 //! page's CSP, which a `srcdoc` frame inherits, or the preview's own), and forms, pop-ups and
 //! navigation of the page stay blocked by the sandbox.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write;
 
@@ -42,6 +43,33 @@ pub use super::sanitize::markup as escape;
 /// Text for the page (from a sanitised report): escaped.
 fn t(s: &str) -> String {
     escape(s).into_owned()
+}
+
+/// Longest URL shown whole in a finding card, in characters; a longer one is cut with `…`
+/// and shown whole on hover (`title`) and under a "whole URL" disclosure.
+pub const CARD_URL: usize = 120;
+
+/// Escaped text with a break opportunity (`<wbr>`) after each of `after`: a host breaks only
+/// at its dots, a URL first at its `/`, `?`, `&` and `=`.
+fn breakable(s: &str, after: &[char]) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    for piece in s.split_inclusive(|c| after.contains(&c)) {
+        out.push_str(&escape(piece));
+        if piece.ends_with(|c| after.contains(&c)) {
+            out.push_str("<wbr>");
+        }
+    }
+    out
+}
+
+/// A host name: kept whole, broken only at its dots.
+fn host(s: &str) -> String {
+    breakable(s, &['.'])
+}
+
+/// A URL in running text: breaks at its separators first, anywhere only when it must.
+fn url(s: &str) -> String {
+    breakable(s, &['/', '?', '&', '='])
 }
 
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; \
@@ -241,20 +269,26 @@ fn message(out: &mut String, i: usize, m: &MessageReport, previews: &[Preview], 
             })
             .collect();
         let rendered = preview::render(&p.html, &marks, page.redact);
+        let height = rendered.frame_height();
         outlined.extend(rendered.outlined);
         outlook.extend(rendered.outlook);
+        // No script sizes the frame to the message: it starts at a guess of the content's
+        // height (preview::Rendered::height) and can be dragged taller (CSS resize).
         let _ = write!(
             out,
             "<figure><figcaption>Part {} (text/html) — images and pixels are not loaded, links are \
-             not followed</figcaption><iframe sandbox=\"allow-same-origin\" referrerpolicy=\"no-referrer\" loading=\"eager\" \
+             not followed; drag the frame's corner to resize</figcaption><iframe sandbox=\"allow-same-origin\" \
+             referrerpolicy=\"no-referrer\" loading=\"eager\" style=\"height:{}px\" \
              title=\"Preview of part {}\" srcdoc=\"{}\"></iframe></figure>",
             t(&p.part),
+            height,
             t(&p.part),
             escape(&rendered.html)
         );
     }
     out.push_str("</div><div class=\"findings\">");
-    findings_list(out, i, &numbered, &loose, &outlined, &outlook);
+    let fixes = Fixes::of(i, &m.findings);
+    findings_list(out, &numbered, &loose, &Shown { outlined, outlook }, &fixes);
     out.push_str("</div></div>");
     links_table(out, i, m);
     out.push_str("</section>\n");
@@ -302,10 +336,10 @@ fn facts(out: &mut String, m: &MessageReport) {
                 r.selector.as_deref().map(|s| format!(" <small>s={}</small>", t(s))).unwrap_or_default();
             let _ = write!(
                 out,
-                "<tr><td>{}</td><td class=\"u\">{}{selector}</td><td>{}</td><td>{aligned}</td></tr>",
+                "<tr><td>{}</td><td class=\"host\">{}{selector}</td><td class=\"host\">{}</td><td>{aligned}</td></tr>",
                 r.role.label(),
-                t(&r.domain),
-                t(r.org.as_deref().unwrap_or("–")),
+                host(&r.domain),
+                host(r.org.as_deref().unwrap_or("–")),
             );
         }
         out.push_str("</tbody></table>");
@@ -319,14 +353,57 @@ fn location(l: &LinkReport) -> String {
     }
 }
 
+/// Fixes that more than one finding of a message gives: said once, under "How to fix", each
+/// with an anchor the findings link to (a long fix repeated on every card buries the cards).
+struct Fixes<'r> {
+    message: usize,
+    /// (fix, the rule codes that give it), in order of first use.
+    shared: Vec<(&'r str, Vec<&'static str>)>,
+}
+
+impl<'r> Fixes<'r> {
+    fn of(message: usize, findings: &'r [Finding]) -> Fixes<'r> {
+        let mut uses: HashMap<&str, usize> = HashMap::new();
+        for h in findings.iter().filter_map(|f| f.hint.as_deref()) {
+            *uses.entry(h).or_default() += 1;
+        }
+        let mut shared: Vec<(&str, Vec<&'static str>)> = Vec::new();
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        for f in findings {
+            let Some(h) = f.hint.as_deref().filter(|h| uses.get(h).is_some_and(|&n| n > 1)) else { continue };
+            let k = *index.entry(h).or_insert_with(|| {
+                shared.push((h, Vec::new()));
+                shared.len() - 1
+            });
+            if let Some((_, codes)) = shared.get_mut(k) {
+                if !codes.contains(&f.code) {
+                    codes.push(f.code);
+                }
+            }
+        }
+        Fixes { message, shared }
+    }
+
+    /// The shared fix's number, when `hint` is one.
+    fn find(&self, hint: &str) -> Option<usize> {
+        self.shared.iter().position(|(h, _)| *h == hint)
+    }
+}
+
+/// What the preview shows: the numbers outlined, and those in an Outlook-only box.
+struct Shown {
+    outlined: BTreeSet<usize>,
+    outlook: BTreeSet<usize>,
+}
+
 fn findings_list(
     out: &mut String,
-    i: usize,
     numbered: &[Numbered<'_>],
     loose: &[&Finding],
-    outlined: &BTreeSet<usize>,
-    outlook: &BTreeSet<usize>,
+    shown: &Shown,
+    fixes: &Fixes<'_>,
 ) {
+    let i = fixes.message;
     if numbered.is_empty() && loose.is_empty() {
         out.push_str("<p class=\"clean\">✔ No findings.</p>");
         return;
@@ -334,7 +411,14 @@ fn findings_list(
     if !loose.is_empty() {
         out.push_str("<h3>About the message</h3><ul class=\"loose\">");
         for f in loose {
-            finding(out, f);
+            finding(out, f, Some(fixes));
+        }
+        out.push_str("</ul>");
+    }
+    if !fixes.shared.is_empty() {
+        out.push_str("<h3>How to fix</h3><ul class=\"fixes\">");
+        for (k, (hint, codes)) in fixes.shared.iter().enumerate() {
+            let _ = write!(out, "<li id=\"m{i}-fix{}\"><b>{}</b>: {}</li>", k + 1, codes.join(", "), t(hint));
         }
         out.push_str("</ul>");
     }
@@ -344,40 +428,59 @@ fn findings_list(
     out.push_str("<h3>Links with findings</h3><ol class=\"numbered\">");
     for n in numbered {
         let l = n.link;
-        let (code, shown) = if outlined.contains(&n.number) {
-            ("preview", "outlined in the preview")
-        } else if outlook.contains(&n.number) {
-            ("outlook", "Outlook-only (VML in a conditional comment): a dashed box marks where it is")
+        let (code, said) = if shown.outlined.contains(&n.number) {
+            ("preview", "outlined in the preview".to_string())
+        } else if shown.outlook.contains(&n.number) {
+            (
+                "outlook",
+                "Outlook-only (VML in a conditional comment): a dashed box marks where it is".to_string(),
+            )
         } else {
             match l.kind {
-                Kind::Header => ("header", "in the message header, not in the preview"),
-                Kind::Text => ("text", "in the plain-text part"),
-                Kind::Css => ("css", "in a style sheet: nothing to outline"),
-                Kind::Amp => ("amp", "in the AMP part (not previewed)"),
-                _ => ("none", "not drawn in the preview"),
+                Kind::Header => ("header", "a header, not shown in the preview".to_string()),
+                Kind::Text => ("text", "in the text part, not shown in the preview".to_string()),
+                Kind::Css => ("css", "in a style sheet: nothing to outline".to_string()),
+                Kind::Amp => ("amp", "in the AMP part, not shown in the preview".to_string()),
+                _ => ("none", "not drawn in the preview".to_string()),
             }
         };
         let _ = write!(
             out,
-            "<li id=\"m{i}-n{}\" class=\"sev-{}\" data-shown=\"{code}\"><span class=\"num\">{}</span> \
-             <code class=\"u\">{}</code><div class=\"where\">{} {} — {}; {shown}</div><ul>",
+            "<li id=\"m{i}-n{}\" class=\"sev-{}\" data-shown=\"{code}\"><span class=\"num\">{}</span> {}\
+             <div class=\"where\">{} {} — {}; {said}</div><ul>",
             n.number,
             n.worst().as_str(),
             n.number,
-            t(&l.url),
+            card_url(&l.url),
             t(l.kind.as_str()),
             t(l.element.as_deref().unwrap_or("")),
             location(l),
         );
         for f in &n.findings {
-            finding(out, f);
+            finding(out, f, Some(fixes));
         }
         out.push_str("</ul></li>");
     }
     out.push_str("</ol>");
 }
 
-fn finding(out: &mut String, f: &Finding) {
+/// A card's URL: whole up to [`CARD_URL`] characters; a longer one cut with `…`, whole on hover
+/// and under a disclosure (no script: `title` and `<details>`).
+fn card_url(full: &str) -> String {
+    match sanitize::cut(full, CARD_URL) {
+        Cow::Borrowed(_) => format!("<code class=\"url\">{}</code>", url(full)),
+        Cow::Owned(short) => format!(
+            "<code class=\"url\" title=\"{}\">{}</code><details class=\"whole\"><summary>whole URL \
+             ({} characters)</summary><code class=\"url\">{}</code></details>",
+            t(full),
+            url(&short),
+            full.chars().count(),
+            url(full)
+        ),
+    }
+}
+
+fn finding(out: &mut String, f: &Finding, fixes: Option<&Fixes<'_>>) {
     let _ = write!(
         out,
         "<li class=\"finding sev-{}\"><span class=\"sev {}\">{}</span> <b>{}</b> {}",
@@ -388,7 +491,18 @@ fn finding(out: &mut String, f: &Finding) {
         t(&f.message)
     );
     if let Some(h) = &f.hint {
-        let _ = write!(out, "<div class=\"hint\">Fix: {}</div>", t(h));
+        match fixes.and_then(|x| x.find(h).map(|k| (x.message, k))) {
+            Some((i, k)) => {
+                let _ = write!(
+                    out,
+                    "<div class=\"hint\">Fix: <a href=\"#m{i}-fix{}\">under “How to fix”</a></div>",
+                    k + 1
+                );
+            }
+            None => {
+                let _ = write!(out, "<div class=\"hint\">Fix: {}</div>", t(h));
+            }
+        }
     }
     out.push_str("</li>");
 }
@@ -417,14 +531,16 @@ fn links_table(out: &mut String, i: usize, m: &MessageReport) {
     for l in &m.links {
         let hops: Vec<String> = l.hops.iter().map(|h| t(h.via)).collect();
         let dest = match (&l.destination, &l.note) {
-            (Some(d), _) => format!("<span class=\"u\">{}</span>", t(d)),
+            (Some(d), _) => {
+                format!("<span class=\"url\" title=\"{}\">{}</span>", t(d), url(&sanitize::cut(d, CARD_URL)))
+            }
             (None, Some(n)) => format!("<i>{}</i>", t(n)),
             (None, None) => "–".to_string(),
         };
         let route = if hops.is_empty() { dest } else { format!("{} → {dest}", hops.join(" → ")) };
         let _ = write!(
             out,
-            "<tr class=\"c-{}\"><td>{}{}</td><td>{}</td><td>{}</td><td class=\"u\" title=\"{}\">{}</td>\
+            "<tr class=\"c-{}\"><td>{}{}</td><td>{}</td><td>{}</td><td class=\"host\" title=\"{}\">{}</td>\
              <td><span class=\"cls {}\">{}</span></td><td>{}</td><td>{route}</td></tr>",
             l.class.as_str(),
             t(l.kind.as_str()),
@@ -432,7 +548,7 @@ fn links_table(out: &mut String, i: usize, m: &MessageReport) {
             t(&l.part),
             location(l),
             t(&l.url),
-            t(l.host.as_deref().unwrap_or("–")),
+            host(l.host.as_deref().unwrap_or("–")),
             l.class.as_str(),
             l.class.as_str(),
             t(l.esp.as_deref().unwrap_or("–")),
@@ -458,7 +574,7 @@ fn domain(out: &mut String, d: &crate::domain::DomainReport) {
     } else {
         out.push_str("<ul class=\"loose\">");
         for f in &d.findings {
-            finding(out, f);
+            finding(out, f, None);
         }
         out.push_str("</ul>");
     }
@@ -469,7 +585,7 @@ fn batch(out: &mut String, report: &Report) {
     if !report.batch_findings.is_empty() {
         out.push_str("<section class=\"batch\"><h2>Across messages</h2><ul>");
         for b in &report.batch_findings {
-            finding(out, &b.finding);
+            finding(out, &b.finding, None);
         }
         out.push_str("</ul></section>");
     }
@@ -484,10 +600,62 @@ fn batch(out: &mut String, report: &Report) {
 
 #[cfg(test)]
 mod tests {
-    use super::escape;
+    use super::{escape, render, Page};
+    use crate::report::Report;
+    use crate::Options;
 
     #[test]
     fn escapes_markup() {
         assert_eq!(escape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&#39;");
+    }
+
+    fn page(fixture: &str) -> String {
+        let path = format!("{}/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
+        let raw = std::fs::read(&path).unwrap_or_default();
+        let expect = vec!["track.example.com".to_string()];
+        let opts = Options { expect: expect.clone(), previews: true, ..Options::default() };
+        let report = Report::new(vec![crate::audit(&raw, &opts)], Vec::new());
+        render(&report, &Page { expect: &expect, redact: false })
+    }
+
+    /// Issue 17, item 10: a thousand-character URL is cut on its card, whole on hover and under
+    /// a disclosure; the shared fix is said once; links outside the HTML part say they are not
+    /// in the preview; hosts break only at their dots.
+    #[test]
+    fn cards_are_readable() {
+        let html = page("html/long-urls.eml");
+        let card = html
+            .split("<li id=\"m0-n1\"")
+            .nth(1)
+            .and_then(|c| c.split("</li></ul></li>").next())
+            .unwrap_or("");
+        let shown = card
+            .split("<code class=\"url\" title=\"")
+            .nth(1)
+            .and_then(|c| c.split("</code>").next())
+            .unwrap_or("");
+        let (title, text) = shown.split_once("\">").unwrap_or_default();
+        assert!(title.len() > 990 && title.ends_with("-2FlOnG"), "{title}");
+        let text = text.replace("<wbr>", "");
+        assert!(text.chars().count() <= super::CARD_URL && text.contains('…'), "{text}");
+        assert!(
+            card.contains("<details class=\"whole\"><summary>whole URL (998 characters)</summary>"),
+            "{card}"
+        );
+        assert!(card.contains("in the text part, not shown in the preview"), "{card}");
+        // The LA201 fix, shared by both links: once under "How to fix", referred to by the cards.
+        let fix = "Link Branding (app.sendgrid.com/settings/sender_auth), or POST";
+        assert_eq!(html.matches(fix).count(), 2, "the LA201 fix and LA207's own");
+        assert!(html.contains("<h3>How to fix</h3><ul class=\"fixes\"><li id=\"m0-fix1\"><b>LA201</b>:"));
+        assert_eq!(html.matches("Fix: <a href=\"#m0-fix1\">under “How to fix”</a>").count(), 2);
+        assert!(
+            html.contains("<td class=\"host\">u1234567.<wbr>ct.<wbr>sendgrid.<wbr>net</td>"),
+            "hosts break at dots"
+        );
+
+        let quick = page("quickstart/newsletter.eml");
+        assert!(quick.contains("header List-Unsubscribe; a header, not shown in the preview"));
+        assert!(quick.contains("style=\"height:"), "the frame starts at the guessed height");
+        assert!(!quick.contains("height:760px") && !super::STYLE.contains("break-all"));
     }
 }

@@ -17,7 +17,7 @@
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 
-use lol_html::html_content::{ContentType, Element};
+use lol_html::html_content::{ContentType, Element, TextType};
 use lol_html::{doc_comments, doc_text, doctype, element, text, HtmlRewriter, Settings};
 
 use super::html::escape;
@@ -45,6 +45,32 @@ pub struct Rendered {
     pub outlined: BTreeSet<usize>,
     /// Numbers shown in an "Outlook only" box.
     pub outlook: BTreeSet<usize>,
+    /// A guess at the document's height in CSS pixels, for the frame's starting height (a page
+    /// without script cannot size a frame to its content; see [`Rendered::frame_height`]).
+    pub height: u32,
+}
+
+/// Frame heights, in CSS pixels: the smallest and the largest the preview starts with.
+pub const FRAME_MIN: u32 = 200;
+/// The largest starting height; longer messages scroll in the frame (or it is dragged taller).
+pub const FRAME_MAX: u32 = 760;
+
+/// Assumed text line, margins included: a preview frame in the report is about 560 to 800
+/// pixels wide. The guess errs towards a taller frame: white space below the message costs less
+/// than a message cut at the frame's edge.
+const LINE_PX: u32 = 32;
+const CHARS_PER_LINE: usize = 80;
+/// Between two blocks (a paragraph's margin, a cell's padding).
+const BLOCK_GAP_PX: u32 = 8;
+/// The body's margins and the first line's leading.
+const BASE_PX: u32 = 40;
+
+impl Rendered {
+    /// The frame's starting height: the guess at the content's height, clamped to
+    /// [`FRAME_MIN`]..=[`FRAME_MAX`].
+    pub fn frame_height(&self) -> u32 {
+        self.height.saturating_add(BASE_PX).clamp(FRAME_MIN, FRAME_MAX)
+    }
 }
 
 /// Elements dropped with their content. Each either runs code, loads something, or draws
@@ -88,7 +114,9 @@ const URL_ATTRIBUTES: &[&str] = &[
     "autofocus",
 ];
 
-/// Style for the marks, placed before the message's own markup.
+/// Style for the marks, placed before the message's own markup. The Outlook-only box keeps a
+/// wide bottom margin: the browser-drawn button that usually follows it is an inline link whose
+/// padding reaches up past its line, over whatever sits just above.
 const PREVIEW_STYLE: &str = "[data-la]{outline:3px solid #c5221f!important;outline-offset:1px}\
 [data-la-sev=warning]{outline-color:#e37400!important}\
 [data-la-sev=info]{outline-color:#1a73e8!important}\
@@ -99,7 +127,7 @@ text-decoration:none;vertical-align:top}\
 .la-box{display:inline-block;box-sizing:border-box;max-width:100%;overflow:hidden;\
 border:1px dashed #888;background:#eef0f3;color:#444;font:11px/14px sans-serif;\
 text-align:left;padding:2px 4px;vertical-align:top;word-break:break-all}\
-.la-mso{display:block;margin:4px 0;padding:4px 8px;border:2px dashed #7b1fa2;background:#f6eefa;\
+.la-mso{display:block;margin:4px 0 24px;padding:4px 8px;border:2px dashed #7b1fa2;background:#f6eefa;\
 color:#4a148c;font:12px/16px sans-serif;text-align:left}";
 
 #[derive(Default)]
@@ -107,7 +135,60 @@ struct State {
     rendered: Rendered,
     style: String,
     text: String,
+    /// The height guess's current line run (text and boxes since the last block started):
+    /// visible characters, and the tallest box.
+    run_chars: usize,
+    run_box: u32,
 }
+
+impl State {
+    /// Adds `px` to the height guess.
+    fn grow(&mut self, px: u32) {
+        self.rendered.height = self.rendered.height.saturating_add(px);
+    }
+
+    /// Ends the line run: its text lines or its tallest box, whichever is taller.
+    fn flush(&mut self) {
+        let lines = self.run_chars.div_ceil(CHARS_PER_LINE).min(10_000) as u32;
+        let px = (lines * LINE_PX).max(self.run_box);
+        if px > 0 {
+            // And the margin between blocks.
+            self.grow(px + BLOCK_GAP_PX);
+        }
+        self.run_chars = 0;
+        self.run_box = 0;
+    }
+}
+
+/// Elements that start a new line (for the height guess). Table cells do not: they sit side by
+/// side.
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "tr",
+    "table",
+    "br",
+    "blockquote",
+    "center",
+    "hr",
+    "dt",
+    "dd",
+    "pre",
+    "ul",
+    "ol",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "form",
+];
 
 /// Rewrites `html` (a decoded HTML part) into a safe document with `marks` drawn in.
 /// `redact` masks email addresses and tokens in the message text, as `--redact` does for URLs.
@@ -145,6 +226,8 @@ pub fn render(html: &str, marks: &[Mark], redact: bool) -> Rendered {
                     let mut st = state.borrow_mut();
                     let numbers: Vec<String> = inside.iter().map(|m| format!("#{}", m.number)).collect();
                     st.rendered.outlook.extend(inside.iter().map(|m| m.number));
+                    st.flush();
+                    st.grow(2 * LINE_PX + 20);
                     let note = format!(
                         "<div class=\"la-mso\">Outlook-only content here (conditional comment, \
                          drawn by Outlook for Windows, not by browsers): link {}</div>",
@@ -157,10 +240,16 @@ pub fn render(html: &str, marks: &[Mark], redact: bool) -> Rendered {
                 Ok(())
             }))
             .append_document_content_handler(doc_text!(|t| {
-                if !redact || t.removed() {
+                if t.removed() {
                     return Ok(());
                 }
                 let mut st = state.borrow_mut();
+                if t.text_type() == TextType::Data {
+                    st.run_chars += t.as_str().chars().filter(|c| !c.is_whitespace()).count();
+                }
+                if !redact {
+                    return Ok(());
+                }
                 st.text.push_str(t.as_str());
                 if t.last_in_text_node() {
                     let masked = super::redact::text(&std::mem::take(&mut st.text));
@@ -174,7 +263,9 @@ pub fn render(html: &str, marks: &[Mark], redact: bool) -> Rendered {
         let mut rewriter = HtmlRewriter::new(settings, |c: &[u8]| out.extend_from_slice(c));
         rewriter.write(html.as_bytes()).and_then(|()| rewriter.end())
     };
-    let State { mut rendered, .. } = state.into_inner();
+    let mut state = state.into_inner();
+    state.flush();
+    let State { mut rendered, .. } = state;
     let body = String::from_utf8_lossy(&out);
     let mut doc = format!(
         "<!DOCTYPE html><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" \
@@ -212,8 +303,15 @@ fn on_element(el: &mut Element<'_, '_>, marks: &[&Mark], redact: bool, st: &mut 
         el.remove();
         return;
     }
+    if BLOCKS.contains(&tag.as_str()) {
+        st.flush();
+        if matches!(tag.as_str(), "h1" | "h2") {
+            st.grow(LINE_PX / 2);
+        }
+    }
     if BOXED.contains(&tag.as_str()) || (tag == "input" && attr_is(el, "type", "image")) {
-        let boxed = placeholder(el, &tag, &inside, redact);
+        let (boxed, height) = placeholder(el, &tag, &inside, redact);
+        st.run_box = st.run_box.max(height);
         st.rendered.outlined.extend(inside.iter().map(|m| m.number));
         el.replace(&boxed, ContentType::Html);
         return;
@@ -276,8 +374,9 @@ fn label(el: &mut Element<'_, '_>, marks: &[&Mark]) {
     set(el, "data-la-sev", worst.as_str());
 }
 
-/// A box standing in for an image or embedded object: its size, alt text and URL.
-fn placeholder(el: &Element<'_, '_>, tag: &str, marks: &[&Mark], redact: bool) -> String {
+/// A box standing in for an image or embedded object: its size, alt text and URL; and its
+/// height for the frame's height guess.
+fn placeholder(el: &Element<'_, '_>, tag: &str, marks: &[&Mark], redact: bool) -> (String, u32) {
     let px = |name: &str| {
         el.get_attribute(name)
             .and_then(|v| v.trim().trim_end_matches("px").trim().parse::<u32>().ok())
@@ -343,7 +442,8 @@ fn placeholder(el: &Element<'_, '_>, tag: &str, marks: &[&Mark], redact: bool) -
         out.push_str(&format!(" {}", escape(&shorten(&url, 80))));
     }
     out.push_str("</span>");
-    out
+    let drawn = if what == "pixel" { LINE_PX } else { height.filter(|&h| h >= 16).unwrap_or(LINE_PX * 2) };
+    (out, drawn + 4)
 }
 
 /// At most `max` characters of `s`, with an ellipsis.
