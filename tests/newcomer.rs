@@ -392,3 +392,81 @@ fn polish_limits_output_file_and_one_spelling_of_info() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = linkaudit().args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// Polish: `--expect` values that can only be mistakes are errors (exit 2) before anything is
+/// audited; a value that was normalised says what is used; the config's `expect` is checked too.
+#[test]
+fn expect_values_are_checked_and_normalisation_is_told() {
+    let msg = "fixtures/quickstart/newsletter-fixed.eml";
+    for (value, words) in [
+        ("", "is empty"),
+        ("*example.com", "a wildcard is `*.` in front of a domain"),
+        ("track.*.com", "a wildcard is `*.` in front of a domain"),
+        ("*.com", "com is a public suffix"),
+        ("sendgrid.net", "sendgrid.net is SendGrid's shared domain"),
+        ("list-manage.com", "list-manage.com is Mailchimp's shared domain"),
+    ] {
+        let (code, out, err) = run(&[msg, "--no-config", "--expect", value]);
+        assert_eq!(code, 2, "--expect {value:?}: {err}");
+        assert!(
+            err.contains("linkaudit: error: --expect") && err.contains(words),
+            "--expect {value:?}: {err}"
+        );
+        assert!(out.is_empty(), "{out}");
+    }
+    let (code, _, err) = run(&[msg, "--no-config", "--expect", "HTTPS://Track.Example.com/"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("note: --expect HTTPS://Track.Example.com/: using track.example.com"), "{err}");
+    // -q keeps the note (and the "wrote" line) to itself; errors still come.
+    let (code, _, err) = run(&[msg, "--no-config", "-q", "--expect", "HTTPS://Track.Example.com/"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    // The config's `expect` is held to the same rules.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("linkaudit.toml"), "expect = [\"sendgrid.net\"]\n").unwrap();
+    let out = Command::cargo_bin("linkaudit")
+        .unwrap()
+        .current_dir(dir.path())
+        .arg(Path::new(ROOT).join(msg))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("expect in linkaudit.toml: sendgrid.net: sendgrid.net is SendGrid's shared domain"),
+        "{err}"
+    );
+}
+
+/// Polish: `-v` says which linkaudit.toml is used (or that none is), as ruff does.
+#[test]
+fn verbose_names_the_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("campaigns");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::write(dir.path().join("linkaudit.toml"), "expect = \"track.example.com\"\n").unwrap();
+    let msg = Path::new(ROOT).join("fixtures/quickstart/newsletter-fixed.eml");
+    let run_here = |dir: &Path, flags: &[&str]| {
+        let out =
+            Command::cargo_bin("linkaudit").unwrap().current_dir(dir).arg(&msg).args(flags).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (code, err) = run_here(&sub, &["-v"]);
+    let config = std::fs::canonicalize(dir.path().join("linkaudit.toml")).unwrap();
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains(&format!("linkaudit: config: {}", config.display())), "{err}");
+    let (_, err) = run_here(&sub, &["-v", "--no-config"]);
+    assert!(err.contains("linkaudit: config: none (--no-config)"), "{err}");
+    let (_, err) = run_here(&sub, &[]);
+    assert!(!err.contains("config:"), "{err}");
+    let (code, err) = run_here(&sub, &["-q", "-v"]);
+    assert_eq!(code, Some(2), "-q and -v together: {err}");
+}

@@ -167,6 +167,15 @@ pub struct CatalogArgs {
     /// Ignore any linkaudit.toml.
     #[arg(long)]
     pub no_config: bool,
+
+    /// Print no notes (what was skipped, how a value was read, which file was written); errors
+    /// and warnings still go to standard error.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Say which linkaudit.toml is used (or that none was found, and where it was looked for).
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 /// `linkaudit explain`.
@@ -265,6 +274,15 @@ pub struct CommonArgs {
     /// Ignore any linkaudit.toml.
     #[arg(long)]
     pub no_config: bool,
+
+    /// Print no notes (what was skipped, how a value was read, which file was written); errors
+    /// and warnings still go to standard error.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Say which linkaudit.toml is used (or that none was found, and where it was looked for).
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 /// Limits of the audit of one message: shared by the audit and `watch`.

@@ -98,7 +98,7 @@ pub fn run(args: &AuditArgs) -> Exit {
         }
     }
     progress.finish_and_clear();
-    if let Some(note) = inputs::skipped_text(&skipped) {
+    if let Some(note) = inputs::skipped_text(&skipped).filter(|_| !args.common.quiet) {
         eprintln!("linkaudit: note: {note}");
     }
     sink.finish(args, &opts)
@@ -305,27 +305,55 @@ fn rendered(mut m: MessageReport, render: Option<Prerender>) -> (MessageReport, 
 
 pub(crate) fn load_config(args: &CommonArgs) -> Result<Config, String> {
     if args.no_config {
+        if args.verbose {
+            eprintln!("linkaudit: config: none (--no-config)");
+        }
         return Ok(Config::default());
     }
+    let here = std::env::current_dir().ok();
     let path = match &args.config {
         Some(p) => Some(p.clone()),
-        None => std::env::current_dir().ok().and_then(|d| config::discover(&d)),
+        None => here.as_deref().and_then(config::discover),
     };
     match path {
-        Some(p) => config::load(&p),
-        None => Ok(Config::default()),
+        Some(p) => {
+            if args.verbose {
+                let shown = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+                eprintln!("linkaudit: config: {}", shown.display());
+            }
+            config::load(&p)
+        }
+        None => {
+            if args.verbose {
+                let from = here.map_or_else(|| "here".to_string(), |d| d.display().to_string());
+                eprintln!("linkaudit: config: none (no linkaudit.toml in {from} or a folder above it)");
+            }
+            Ok(Config::default())
+        }
     }
 }
 
 /// The audit's options from the flags and the config; `limits` are the `--max-*` flags (absent
 /// for `linkaudit domain`, which audits no message).
 pub(crate) fn options(args: &CommonArgs, limits: &LimitArgs, config: &Config) -> Result<Options, String> {
-    let expect: Vec<&str> = if args.expect.is_empty() {
-        config.expect.iter().map(String::as_str).collect()
+    let (expect, what): (Vec<&str>, &str) = if args.expect.is_empty() {
+        (config.expect.iter().map(String::as_str).collect(), "expect in linkaudit.toml:")
     } else {
-        args.expect.iter().flat_map(|e| e.split(',')).collect()
+        (args.expect.iter().flat_map(|e| e.split(',')).collect(), "--expect")
     };
-    let mut opts = Options::expecting(expect);
+    let mut opts = Options::default();
+    if !config.esp.is_empty() {
+        opts.catalog = Some(Arc::new(linkaudit::classify::Catalog::with_extra(&config.esp)?));
+    }
+    for raw in expect {
+        let checked = linkaudit::options::check_expect(raw, what, opts.catalog())?;
+        if let Some(note) = checked.note.filter(|_| !args.quiet) {
+            eprintln!("linkaudit: note: {note}");
+        }
+        if !opts.expect.contains(&checked.host) {
+            opts.expect.push(checked.host);
+        }
+    }
     let d = Limits::default();
     let l = &config.limits;
     let mib = |m: usize| m.saturating_mul(1024 * 1024);
@@ -352,9 +380,6 @@ pub(crate) fn options(args: &CommonArgs, limits: &LimitArgs, config: &Config) ->
     opts.rules.severity = config.severity.clone();
     opts.rules.allow_hosts =
         config.allow_hosts.iter().map(|h| linkaudit::options::normalise_expect(h)).collect();
-    if !config.esp.is_empty() {
-        opts.catalog = Some(Arc::new(linkaudit::classify::Catalog::with_extra(&config.esp)?));
-    }
     Ok(opts)
 }
 
@@ -374,6 +399,8 @@ struct Sink {
     format: Format,
     color: bool,
     redact: bool,
+    /// `-q`: no notes.
+    quiet: bool,
     threshold: Option<Severity>,
     writer: Writer,
     collected: Vec<MessageReport>,
@@ -410,6 +437,7 @@ impl Sink {
             format: args.format,
             color,
             redact: args.common.redact,
+            quiet: args.common.quiet,
             threshold,
             writer: Writer::new(args.output.as_deref()),
             collected: Vec::new(),
@@ -440,7 +468,9 @@ impl Sink {
 
     /// A file found in a folder that turned out not to be a message: a note, not an error.
     fn skipped(&mut self, source: String, why: String) {
-        eprintln!("linkaudit: note: {source}: skipped, {why}");
+        if !self.quiet {
+            eprintln!("linkaudit: note: {source}: skipped, {why}");
+        }
         self.skipped += 1;
     }
 
@@ -539,7 +569,7 @@ impl Sink {
         if let Err(code) = self.writer.finish() {
             return code;
         }
-        if let Some(path) = &args.output {
+        if let Some(path) = args.output.as_ref().filter(|_| !args.common.quiet) {
             let s = &report.summary;
             eprintln!(
                 "linkaudit: wrote {} ({} report: {} message{}, {} error{}, {} warning{}, {} info)",
