@@ -470,3 +470,19 @@ fn verbose_names_the_config_file() {
     let (code, err) = run_here(&sub, &["-q", "-v"]);
     assert_eq!(code, Some(2), "-q and -v together: {err}");
 }
+
+/// Polish: a PDF (or an image, or a ZIP) given by path is named for what it is.
+#[test]
+fn a_pdf_is_named_as_a_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("newsletter.pdf");
+    std::fs::write(&pdf, b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n").unwrap();
+    let out = linkaudit().arg(&pdf).arg("--no-config").output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("newsletter.pdf: not an email message: a PDF document"), "{err}");
+    // Found in a folder under a name a folder reads: the same words, as a note.
+    std::fs::copy(&pdf, dir.path().join("newsletter.txt")).unwrap();
+    let (_, _, err) = run_in(dir.path(), &[]);
+    assert!(err.contains("newsletter.txt: skipped, not an email message: a PDF document"), "{err}");
+}

@@ -224,7 +224,22 @@ fn header_name(line: &[u8]) -> Option<&str> {
     std::str::from_utf8(name).ok()
 }
 
+/// Files people pick up instead of the message, by their first bytes.
+const OTHER_FORMATS: &[(&[u8], &str)] = &[
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a Word, Excel or OpenDocument file)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xFF\xD8\xFF", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+];
+
 fn describe_first_line(line: &[u8]) -> String {
+    if let Some((_, what)) = OTHER_FORMATS.iter().find(|(magic, _)| line.starts_with(magic)) {
+        return format!(
+            "{what} — linkaudit reads the message source: save the message itself as .eml \
+             (\"Show original\" → \"Download original\", or \"Save as\")"
+        );
+    }
     let lower: Vec<u8> = line.iter().take(64).map(u8::to_ascii_lowercase).collect();
     let trimmed = lower.trim_ascii_start();
     if trimmed.starts_with(b"<!doctype") || trimmed.starts_with(b"<html") || trimmed.starts_with(b"<") {
@@ -276,6 +291,18 @@ mod tests {
     fn random_bytes_are_not_an_email() {
         let err = split(&[0x00, 0xff, 0x13, 0x37, b'\n', 0x80]).unwrap_err();
         assert!(matches!(err, InputError::NotAnEmail(_)));
+    }
+
+    #[test]
+    fn other_formats_are_named() {
+        for (bytes, what) in [
+            (&b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n"[..], "a PDF document"),
+            (&b"PK\x03\x04\x14\x00\x06\x00"[..], "a ZIP archive"),
+            (&b"\x89PNG\r\n\x1a\n"[..], "a PNG image"),
+        ] {
+            let err = split(bytes).unwrap_err();
+            assert!(matches!(err, InputError::NotAnEmail(ref why) if why.starts_with(what)), "{err}");
+        }
     }
 
     #[test]
