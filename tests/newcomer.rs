@@ -486,3 +486,19 @@ fn a_pdf_is_named_as_a_pdf() {
     let (_, _, err) = run_in(dir.path(), &[]);
     assert!(err.contains("newsletter.txt: skipped, not an email message: a PDF document"), "{err}");
 }
+
+/// Polish: `linkaudit rules` lines its columns up, whatever the longest name.
+#[test]
+fn rules_columns_are_aligned() {
+    let text = stdout(&["rules"]);
+    // Where each column starts: after two or more spaces (a summary has single spaces).
+    let columns = |l: &str| -> Vec<usize> {
+        let b = l.as_bytes();
+        (2..b.len()).filter(|&i| b[i] != b' ' && b[i - 1] == b' ' && b[i - 2] == b' ').take(3).collect()
+    };
+    let first = columns(text.lines().next().unwrap_or_default());
+    assert_eq!(first.len(), 3, "{text}");
+    for line in text.lines() {
+        assert_eq!(columns(line), first, "not aligned: {line}\n{text}");
+    }
+}

@@ -33,9 +33,18 @@ pub fn run(args: &RulesArgs) -> Exit {
         }
         RulesFormat::Text if args.rule.is_some() => selected.iter().map(|r| r.docs.to_string()).collect(),
         RulesFormat::Text => {
+            // Columns as wide as their longest entry, two spaces apart.
+            let name = selected.iter().map(|r| r.name.len()).max().unwrap_or(0);
+            let severity = selected.iter().map(|r| r.severity.as_str().len()).max().unwrap_or(0);
             let mut s = String::new();
             for r in &selected {
-                s.push_str(&format!("{}  {:<36} {:<8} {}\n", r.code, r.name, r.severity.as_str(), r.summary));
+                s.push_str(&format!(
+                    "{}  {:<name$}  {:<severity$}  {}\n",
+                    r.code,
+                    r.name,
+                    r.severity.as_str(),
+                    r.summary
+                ));
             }
             s
         }
