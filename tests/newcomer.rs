@@ -502,3 +502,22 @@ fn rules_columns_are_aligned() {
         assert_eq!(columns(line), first, "not aligned: {line}\n{text}");
     }
 }
+
+/// Polish: the Markdown report has a URL column, each URL in a code span (never a live link)
+/// and cut around `…` when long.
+#[test]
+fn markdown_has_a_url_column() {
+    let text = stdout(&[
+        "fixtures/html/long-urls.eml",
+        "--no-config",
+        "--expect",
+        "track.example.com",
+        "-f",
+        "markdown",
+    ]);
+    assert!(text.contains("| | rule | finding | URL | where |"), "{text}");
+    let row = text.lines().find(|l| l.contains("LA201")).unwrap_or_default();
+    assert!(row.contains("`https://u1234567.ct.sendgrid.net/ls/click?upn=u001."), "{row}");
+    assert!(row.contains('…') && row.len() < 400, "{row}");
+    assert!(!row.contains("](") && !row.contains("<http"), "{row}");
+}

@@ -79,9 +79,14 @@ pub fn render(report: &Report) -> String {
     out
 }
 
+/// Longest URL shown in the table, in characters (cut around a `…`; the JSON report has it whole).
+const MAX_URL: usize = 100;
+
 fn table<'a>(out: &mut String, findings: impl Iterator<Item = &'a Finding>) {
-    out.push_str("| | rule | finding | where |\n|---|---|---|---|\n");
+    out.push_str("| | rule | finding | URL | where |\n|---|---|---|---|---|\n");
     for f in findings {
+        // A code span: never a live link (a click would count, an image would load).
+        let url = f.url.as_deref().map(|u| cell_code(&sanitize::cut(u, MAX_URL))).unwrap_or_default();
         let at = match (&f.part, f.line, f.column) {
             (Some(p), Some(l), Some(c)) => format!("part {p} {l}:{c}"),
             (Some(p), _, _) => format!("part {p}"),
@@ -89,7 +94,7 @@ fn table<'a>(out: &mut String, findings: impl Iterator<Item = &'a Finding>) {
         };
         let _ = writeln!(
             out,
-            "| {} | {} `{}` | {} | {} |",
+            "| {} | {} `{}` | {} | {url} | {} |",
             icon(f.severity),
             f.code,
             f.name,
