@@ -521,3 +521,15 @@ fn markdown_has_a_url_column() {
     assert!(row.contains('…') && row.len() < 400, "{row}");
     assert!(!row.contains("](") && !row.contains("<http"), "{row}");
 }
+
+/// Polish: an image URL written out in a text part is called an image, not a hosted page.
+#[test]
+fn an_image_url_in_a_text_part_is_an_image() {
+    let message = "From: news@example.com\nTo: qa@example.org\nSubject: hi\nMIME-Version: 1.0\n\
+        Content-Type: text/plain\n\nOur new look: https://mcusercontent.com/abc123/images/hero.png\n\
+        Archive: https://us6.campaign-archive.com/?u=abc&id=def\n";
+    let out = linkaudit().args(["-", "--no-config", "-f", "concise"]).write_stdin(message).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("image URL in the text part on Mailchimp's domain mcusercontent.com"), "{text}");
+    assert!(text.contains("hosted page on Mailchimp's domain us6.campaign-archive.com"), "{text}");
+}

@@ -38,6 +38,15 @@ pub(crate) fn describe(link: &AuditedLink) -> String {
     format!("{what}{place}")
 }
 
+/// Does the URL's path end in an image file's extension (`/images/hero.png?w=600`)?
+fn image_path(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let Some((_, ext)) = path.rsplit_once('.') else { return false };
+    ["png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "bmp", "ico", "tif", "tiff"]
+        .iter()
+        .any(|e| ext.eq_ignore_ascii_case(e))
+}
+
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let expected = &ctx.opts.expect;
     let mut branded: BTreeMap<(String, usize), (usize, &AuditedLink)> = BTreeMap::new();
@@ -76,6 +85,11 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     let what = match c.role {
                         Role::Asset => describe(link),
                         Role::Unsubscribe => "unsubscribe page".into(),
+                        // An image's URL written out (a text part has no <img>) is an image.
+                        _ if image_path(&link.raw.url) => match link.raw.kind {
+                            Kind::Text => "image URL in the text part".into(),
+                            _ => "link to an image".into(),
+                        },
                         _ => "hosted page".into(),
                     };
                     out.push(at_link(
