@@ -9,7 +9,6 @@
 //! cannot be decoded offline (Mimecast) ends the chain as opaque — never guessed, never fetched.
 
 mod activecampaign;
-pub mod codec;
 mod customerio;
 mod drip;
 mod gateways;
@@ -222,16 +221,8 @@ pub(crate) struct Target<'a> {
 impl Target<'_> {
     /// True when the host is `domain` or a subdomain of it.
     pub fn host_is(&self, domain: &str) -> bool {
-        host_within(self.host, domain)
+        crate::text::host::within(self.host, domain)
     }
-}
-
-/// True when `host` is `domain` or a subdomain of it.
-pub(crate) fn host_within(host: &str, domain: &str) -> bool {
-    host == domain
-        || (host.len() > domain.len()
-            && host.ends_with(domain)
-            && host.as_bytes()[host.len() - domain.len() - 1] == b'.')
 }
 
 pub(crate) struct Decoder {

@@ -10,8 +10,8 @@
 
 use url::Url;
 
-use super::codec::{self, starts_with_ignore_case};
 use super::UrlFacts;
+use crate::text::codec::{self, starts_with_ignore_case};
 
 /// Facts of an absolute http(s) URL; `None` for anything else or a URL that does not parse.
 pub fn facts(s: &str) -> Option<UrlFacts> {
