@@ -30,6 +30,13 @@ mod substack;
 mod trailing;
 pub(crate) mod web;
 
+/// For the differential fuzz target: the URL fast path's view of `url` and the url crate's, when
+/// the fast path reads it. The two must always be equal.
+#[doc(hidden)]
+pub fn url_both_ways(url: &str) -> Option<[web::UrlView; 2]> {
+    web::both_ways(url)
+}
+
 use serde::Serialize;
 use url::Url;
 
