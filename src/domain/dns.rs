@@ -259,8 +259,8 @@ impl Dns {
         }
         match self.lookup(".", RecordType::NS) {
             Ok(Answer::NxDomain) => Err(format!(
-                "{} answers \"no such name\" even for the DNS root, so its answers cannot be believed \
-                 (a filtering or broken resolver?)",
+                "{} answers \"no such name\" even for the DNS root: a filtering or broken resolver, \
+                 whose answers cannot be believed",
                 self.server
             )),
             Ok(_) => Ok(Some(zone.to_string())),
