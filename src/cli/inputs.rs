@@ -66,10 +66,11 @@ impl Input {
 }
 
 /// Extensions of message files: taken when walking a folder and by `watch` (a file named on the
-/// command line is read whatever its name). `.txt` is Gmail's "Show original" saved as text.
-pub const MESSAGE_EXTENSIONS: &[&str] = &["eml", "emlx", "mbox", "mbx", "txt"];
+/// command line is read whatever its name). `.txt` is Gmail's "Show original" saved as text,
+/// `.msg` Outlook's own format.
+pub const MESSAGE_EXTENSIONS: &[&str] = &["eml", "emlx", "msg", "mbox", "mbx", "txt"];
 
-/// The extensions as the user reads them: `.eml, .emlx, .mbox, .mbx and .txt`.
+/// The extensions as the user reads them: `.eml, .emlx, .msg, .mbox, .mbx and .txt`.
 pub fn extensions_text() -> String {
     let all: Vec<String> = MESSAGE_EXTENSIONS.iter().map(|e| format!(".{e}")).collect();
     match all.split_last() {
@@ -182,8 +183,7 @@ fn walk(dir: &Path, out: &mut Expanded, errors: &mut Vec<(String, String)>) {
     }
 }
 
-/// What the folders held besides messages, for a note: `3 other files (2 .msg, 1 .pdf)`, with a
-/// word on Outlook's `.msg`.
+/// What the folders held besides messages, for a note: `3 other files (2 .pdf, 1 .png)`.
 pub fn skipped_text(skipped: &std::collections::BTreeMap<String, usize>) -> Option<String> {
     let total: usize = skipped.values().sum();
     if total == 0 {
@@ -195,13 +195,9 @@ pub fn skipped_text(skipped: &std::collections::BTreeMap<String, usize>) -> Opti
         .iter()
         .map(|(ext, n)| if ext.is_empty() { format!("{n} without extension") } else { format!("{n} .{ext}") })
         .collect();
-    let mut text = format!(
+    Some(format!(
         "{total} other file{} in the folders skipped ({})",
         if total == 1 { "" } else { "s" },
         kinds.join(", ")
-    );
-    if skipped.contains_key("msg") {
-        text.push_str(": Outlook .msg files are not read, save those messages as .eml");
-    }
-    Some(text)
+    ))
 }

@@ -109,6 +109,9 @@ pub struct PartSummary {
     pub charset: Option<String>,
     /// Links found in it.
     pub links: usize,
+    /// Where a rebuilt message's body came from (an Outlook `.msg`: `PR_HTML`, compressed RTF…).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<&'static str>,
 }
 
 /// An ESP the message was sent through, and why linkaudit thinks so.
@@ -143,6 +146,10 @@ pub struct MessageReport {
     /// Gmail "Show original" summary, when the input was one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_original: Option<ShowOriginal>,
+    /// `msg` when the message was rebuilt from an Outlook `.msg` (absent for the text formats,
+    /// whose source lines are the file's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container: Option<crate::input::Container>,
     /// A `List-Unsubscribe-Post` header is present.
     pub list_unsubscribe_post: bool,
     /// Parts read.
@@ -190,6 +197,7 @@ impl MessageReport {
             alignment: Vec::new(),
             authentication: None,
             show_original: None,
+            container: None,
             list_unsubscribe_post: false,
             parts: Vec::new(),
             links: Vec::new(),
@@ -227,6 +235,14 @@ impl MessageReport {
             }
             f.source_line = f.source_line.map(|l| l + msg.line_offset);
         }
+        // A rebuilt message's lines are not the file's: the part path is the location.
+        let rebuilt = msg.container == crate::input::Container::Msg;
+        if rebuilt {
+            for f in findings.iter_mut() {
+                f.source_line = None;
+                f.source_column = None;
+            }
+        }
         // Links per part: links come grouped by part, and a message has a handful of parts, so
         // a count per run of equal parts beats a hash map.
         let mut per_part: Vec<(&str, usize)> = Vec::new();
@@ -245,6 +261,7 @@ impl MessageReport {
                 kind: p.kind,
                 charset: p.charset.clone(),
                 links: per_part.iter().find(|(q, _)| *q == p.path).map_or(0, |(_, n)| *n),
+                origin: msg.origins.iter().find(|(q, _)| *q == p.path).map(|(_, o)| *o),
             })
             .collect();
         // Into a new vector rather than collected in place: a link report is smaller than the
@@ -253,6 +270,10 @@ impl MessageReport {
         link_reports.extend(links.into_iter().map(|l| {
             let mut r = link_report(l, catalog);
             r.source_line = r.source_line.map(|s| s + msg.line_offset);
+            if rebuilt {
+                r.source_line = None;
+                r.source_column = None;
+            }
             r
         }));
         MessageReport {
@@ -265,6 +286,7 @@ impl MessageReport {
             alignment: Vec::new(),
             authentication: None,
             show_original: msg.show_original.clone(),
+            container: rebuilt.then_some(msg.container),
             list_unsubscribe_post: extracted.list_unsubscribe_post,
             parts,
             links: link_reports,
@@ -317,6 +339,7 @@ impl MessageReport {
             alignment: self.alignment.clone(),
             authentication: self.authentication.clone(),
             show_original: self.show_original.clone(),
+            container: self.container,
             list_unsubscribe_post: self.list_unsubscribe_post,
             parts: self.parts.clone(),
             links: self.links.clone(),

@@ -390,6 +390,7 @@ pub(crate) mod hostile {
                 dkim: Some(s("so-dkim")),
                 dmarc: Some(s("so-dmarc")),
             }),
+            container: None,
             list_unsubscribe_post: false,
             mbox: false,
             parts: vec![PartSummary {
@@ -398,6 +399,7 @@ pub(crate) mod hostile {
                 kind: PartKind::Html,
                 charset: Some(s("charset")),
                 links: 1,
+                origin: None,
             }],
             links: vec![LinkReport {
                 url: url("link"),

@@ -1,0 +1,165 @@
+//! Tests of the `.msg` reader: compound files written here with the `cfb` crate.
+
+use std::io::{Cursor, Write};
+
+use super::*;
+
+/// A `.msg` under construction: streams by path.
+pub(crate) struct MsgBuilder {
+    streams: Vec<(String, Vec<u8>)>,
+}
+
+pub(crate) fn utf16(s: &str) -> Vec<u8> {
+    s.encode_utf16().flat_map(u16::to_le_bytes).collect()
+}
+
+impl MsgBuilder {
+    pub fn new() -> MsgBuilder {
+        MsgBuilder { streams: Vec::new() }
+    }
+
+    /// A stream property of the storage `at` (`""` for the message itself).
+    pub fn prop(mut self, at: &str, id: u16, ty: u16, value: Vec<u8>) -> MsgBuilder {
+        self.streams.push((format!("{at}/__substg1.0_{id:04X}{ty:04X}"), value));
+        self
+    }
+
+    pub fn string(self, at: &str, id: u16, value: &str) -> MsgBuilder {
+        self.prop(at, id, storage::PT_UNICODE, utf16(value))
+    }
+
+    /// The fixed-size properties stream of `at`, `(id, PT_LONG value)` records.
+    pub fn longs(mut self, at: &str, header: usize, values: &[(u16, u32)]) -> MsgBuilder {
+        let mut raw = vec![0u8; header];
+        for &(id, v) in values {
+            raw.extend_from_slice(&(u32::from(id) << 16 | 3).to_le_bytes());
+            raw.extend_from_slice(&[6, 0, 0, 0]);
+            raw.extend_from_slice(&v.to_le_bytes());
+            raw.extend_from_slice(&[0; 4]);
+        }
+        self.streams.push((format!("{at}/__properties_version1.0"), raw));
+        self
+    }
+
+    pub fn build(self) -> Vec<u8> {
+        let mut cf = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+        for (path, data) in &self.streams {
+            let parent = std::path::Path::new(path).parent().unwrap();
+            if parent != std::path::Path::new("/") {
+                cf.create_storage_all(parent).unwrap();
+            }
+            cf.create_stream(path).unwrap().write_all(data).unwrap();
+        }
+        cf.flush().unwrap();
+        cf.into_inner().into_inner()
+    }
+}
+
+fn rebuilt(bytes: &[u8]) -> Rebuilt {
+    read(bytes, &Limits::default()).unwrap()
+}
+
+fn text(r: &Rebuilt) -> String {
+    String::from_utf8_lossy(&r.bytes).into_owned()
+}
+
+#[test]
+fn transport_headers_and_both_bodies() {
+    let msg = MsgBuilder::new()
+        .string(
+            "",
+            PR_TRANSPORT_MESSAGE_HEADERS,
+            "From: a@example.com\r\nSubject: Hi\r\nContent-Type: text/plain\r\n\r\n",
+        )
+        .string("", PR_BODY, "Text https://t.example.com/x")
+        .prop("", PR_HTML, PT_BINARY, b"<a href=\"https://h.example.com/\">caf\xe9</a>\0".to_vec())
+        .longs("", 32, &[(PR_INTERNET_CPID, 1252)])
+        .build();
+    let r = rebuilt(&msg);
+    let t = text(&r);
+    assert!(t.starts_with("From: a@example.com\r\nSubject: Hi\r\nMIME-Version: 1.0\r\n"), "{t}");
+    assert!(!t.contains("Content-Type: text/plain\r\n"), "{t}");
+    assert_eq!(r.origins, vec![("1".into(), TEXT_BODY), ("2".into(), HTML_BODY)]);
+    let parsed = crate::message::parse(&r.bytes, &Limits::default());
+    assert_eq!(parsed.parts.len(), 2);
+    assert_eq!(parsed.parts[0].text, "Text https://t.example.com/x");
+    assert_eq!(parsed.parts[1].text, "<a href=\"https://h.example.com/\">café</a>");
+    assert_eq!(parsed.subject.as_deref(), Some("Hi"));
+}
+
+#[test]
+fn headers_from_properties_when_there_are_no_transport_headers() {
+    let msg = MsgBuilder::new()
+        .string("", PR_SUBJECT, "Sale\r\nBcc: x@example.com")
+        .string("", PR_SENDER_NAME, "Example Café")
+        .string("", PR_SENDER_EMAIL, "/O=EXCHANGE/CN=NEWS")
+        .string("", PR_SENDER_SMTP, "news@example.com")
+        .string("", PR_BODY, "hi")
+        .build();
+    let t = text(&rebuilt(&msg));
+    assert!(t.starts_with("From: =?utf-8?b?RXhhbXBsZSBDYWbDqQ==?= <news@example.com>\r\nSubject: Sale  Bcc: x@example.com\r\n"), "{t}");
+}
+
+#[test]
+fn html_only_in_compressed_rtf() {
+    let rtf = br#"{\rtf1\ansi\ansicpg1252\fromhtml1 {\*\htmltag <a href="https://r.example.com/a?b=1&amp;c=2">}here{\*\htmltag </a>}}"#;
+    let mut stream = ((rtf.len() + 12) as u32).to_le_bytes().to_vec();
+    stream.extend_from_slice(&(rtf.len() as u32).to_le_bytes());
+    stream.extend_from_slice(b"MELA\0\0\0\0");
+    stream.extend_from_slice(rtf);
+    let msg =
+        MsgBuilder::new().string("", PR_SUBJECT, "s").prop("", PR_RTF_COMPRESSED, PT_BINARY, stream).build();
+    let r = rebuilt(&msg);
+    assert_eq!(r.origins, vec![("1".into(), RTF_HTML_BODY)]);
+    let parsed = crate::message::parse(&r.bytes, &Limits::default());
+    assert_eq!(parsed.parts[0].text, "<a href=\"https://r.example.com/a?b=1&amp;c=2\">here</a>");
+    // A broken stream is a problem, not an error.
+    let msg = MsgBuilder::new()
+        .string("", PR_SUBJECT, "s")
+        .prop("", PR_RTF_COMPRESSED, PT_BINARY, b"xx".to_vec())
+        .build();
+    let r = rebuilt(&msg);
+    assert!(matches!(&r.problems[..], [Problem::UnreadableMsgProperty { .. }]), "{:?}", r.problems);
+}
+
+#[test]
+fn attached_messages_nest_within_the_limit() {
+    let att = "/__attach_version1.0_#00000000";
+    let inner = format!("{att}/__substg1.0_3701000D");
+    let msg = MsgBuilder::new()
+        .string("", PR_SUBJECT, "outer")
+        .string("", PR_BODY, "outer body")
+        .longs(att, 8, &[(PR_ATTACH_METHOD, ATTACH_EMBEDDED_MSG)])
+        .string(&inner, PR_SUBJECT, "inner")
+        .string(&inner, PR_BODY, "inner https://inner.example.com/")
+        .build();
+    let r = rebuilt(&msg);
+    assert_eq!(r.origins, vec![("1".into(), TEXT_BODY), ("2.1".into(), TEXT_BODY)]);
+    let parsed = crate::message::parse(&r.bytes, &Limits::default());
+    let paths: Vec<&str> = parsed.parts.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, ["1", "2.1"]);
+    assert_eq!(parsed.parts[1].text, "inner https://inner.example.com/");
+    // Depth 0 allowed: the attached message is not read, and that is said.
+    let limits = Limits { max_depth: 1, ..Limits::default() };
+    let r = read(&msg, &limits).unwrap();
+    assert_eq!(r.origins.len(), 1);
+    assert!(matches!(&r.problems[..], [Problem::LimitReached { .. }]), "{:?}", r.problems);
+}
+
+#[test]
+fn not_messages() {
+    assert!(matches!(
+        read(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", &Limits::default()),
+        Err(MsgError::NotCompound(_))
+    ));
+    let other = {
+        let mut cf = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+        cf.create_stream("/WordDocument").unwrap().write_all(b"x").unwrap();
+        cf.flush().unwrap();
+        cf.into_inner().into_inner()
+    };
+    assert_eq!(read(&other, &Limits::default()).unwrap_err(), MsgError::NotAMessage);
+    let msg = MsgBuilder::new().string("", PR_BODY, "x").build();
+    let limits = Limits { max_input_bytes: msg.len() - 1, ..Limits::default() };
+    assert_eq!(read(&msg, &limits).unwrap_err(), MsgError::TooLarge(msg.len() - 1));
+}
