@@ -10,7 +10,7 @@ use base64::Engine;
 
 use super::{Attached, Body, Message, Rebuilt, ATTACHED_FILE};
 
-/// Header fields of the transport headers that the rebuilt message replaces.
+/// Header fields of the transport headers that the rebuilt message writes itself.
 const REPLACED: &[&str] = &[
     "content-type",
     "content-transfer-encoding",
@@ -173,7 +173,10 @@ impl Writer {
     }
 }
 
-/// Appends the fields of a transport header block, CRLF line ends, without [`REPLACED`] ones.
+/// Appends the fields of a transport header block, CRLF line ends. The fields the rebuilt
+/// message replaces ([`REPLACED`]) stay where they were under a new name
+/// (`X-Linkaudit-Replaced-Content-Type`), so the header's line numbers are the transport
+/// headers' own.
 fn transport_headers(block: &str, out: &mut Vec<u8>) {
     let mut keep = false;
     for line in block.split('\n') {
@@ -192,7 +195,13 @@ fn transport_headers(block: &str, out: &mut Vec<u8>) {
             continue;
         }
         keep = match field_name(line) {
-            Some(name) => !name.starts_with('-') && !REPLACED.iter().any(|r| r.eq_ignore_ascii_case(name)),
+            Some(name) if name.starts_with('-') => false,
+            Some(name) => {
+                if REPLACED.iter().any(|r| r.eq_ignore_ascii_case(name)) {
+                    out.extend_from_slice(b"X-Linkaudit-Replaced-");
+                }
+                true
+            }
             None => false,
         };
         if keep {
@@ -259,10 +268,13 @@ mod tests {
         let cases: &[(&str, &str)] = &[
             (
                 "Received: from a\r\n\tby b\r\nContent-Type: multipart/alternative;\r\n\tboundary=x\r\nSubject: Hi\r\n\r\n",
-                "Received: from a\r\n\tby b\r\nSubject: Hi\r\n",
+                "Received: from a\r\n\tby b\r\nX-Linkaudit-Replaced-Content-Type: multipart/alternative;\r\n\tboundary=x\r\nSubject: Hi\r\n",
             ),
             // LF line ends, a leading blank line, MIME-Version in any case.
-            ("\nFrom: a@example.com\nmime-version: 1.0\nTo: b@example.com\n", "From: a@example.com\r\nTo: b@example.com\r\n"),
+            (
+                "\nFrom: a@example.com\nmime-version: 1.0\nTo: b@example.com\n",
+                "From: a@example.com\r\nX-Linkaudit-Replaced-mime-version: 1.0\r\nTo: b@example.com\r\n",
+            ),
             // Lines that are not fields, and fields named like a boundary, are dropped.
             (
                 "From: a@example.com\r\n--=_linkaudit_msg_0\r\n--x: y\r\n continued\r\nSubject: s\r\n",

@@ -77,8 +77,7 @@ fn transport_headers_and_both_bodies() {
         .build();
     let r = rebuilt(&msg);
     let t = text(&r);
-    assert!(t.starts_with("From: a@example.com\r\nSubject: Hi\r\nMIME-Version: 1.0\r\n"), "{t}");
-    assert!(!t.contains("Content-Type: text/plain\r\n"), "{t}");
+    assert!(t.starts_with("From: a@example.com\r\nSubject: Hi\r\nX-Linkaudit-Replaced-Content-Type: text/plain\r\nMIME-Version: 1.0\r\n"), "{t}");
     assert_eq!(r.origins, vec![("1".into(), TEXT_BODY), ("2".into(), HTML_BODY)]);
     let parsed = crate::message::parse(&r.bytes, &Limits::default());
     assert_eq!(parsed.parts.len(), 2);
@@ -162,4 +161,63 @@ fn not_messages() {
     let msg = MsgBuilder::new().string("", PR_BODY, "x").build();
     let limits = Limits { max_input_bytes: msg.len() - 1, ..Limits::default() };
     assert_eq!(read(&msg, &limits).unwrap_err(), MsgError::TooLarge(msg.len() - 1));
+}
+
+mod never_panic {
+    use proptest::prelude::*;
+
+    use super::super::{lzfu, rtf};
+
+    /// RTF-ish bytes: control words, groups, escapes and text.
+    fn rtf_bytes() -> impl Strategy<Value = Vec<u8>> {
+        let pieces = prop_oneof![
+            Just(&b"{"[..]),
+            Just(&b"}"[..]),
+            Just(&b"\\*\\htmltag64 "[..]),
+            Just(&b"\\htmlrtf "[..]),
+            Just(&b"\\htmlrtf0 "[..]),
+            Just(&b"\\fromhtml1"[..]),
+            Just(&b"\\u-10179?"[..]),
+            Just(&b"\\uc3"[..]),
+            Just(&b"\\'e9"[..]),
+            Just(&b"\\'"[..]),
+            Just(&b"\\bin5 "[..]),
+            Just(&b"\\par\r\n"[..]),
+            Just(&b"<a href=\"https://x.example.com/\">"[..]),
+            Just(&b"\\"[..]),
+        ];
+        proptest::collection::vec(pieces, 0..200).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+        #[test]
+        fn lzfu_never_panics_and_stays_within_its_limit(
+            body in proptest::collection::vec(any::<u8>(), 0..2048),
+            raw in any::<u32>(),
+            kind in prop_oneof![Just(*b"LZFu"), Just(*b"MELA"), any::<[u8; 4]>()],
+            limit in 0usize..20_000,
+        ) {
+            let mut s = ((body.len() + 12) as u32).to_le_bytes().to_vec();
+            s.extend_from_slice(&raw.to_le_bytes());
+            s.extend_from_slice(&kind);
+            s.extend_from_slice(&[0; 4]);
+            s.extend_from_slice(&body);
+            if let Ok(d) = lzfu::decompress(&s, limit) {
+                prop_assert!(d.rtf.len() <= limit);
+                prop_assert!(d.rtf.len() <= body.len() * 9);
+            }
+        }
+
+        #[test]
+        fn rtf_never_panics(bytes in rtf_bytes()) {
+            let _ = rtf::read(&bytes);
+        }
+
+        #[test]
+        fn rtf_never_panics_on_any_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let _ = rtf::read(&bytes);
+        }
+    }
 }
