@@ -243,9 +243,12 @@ fn message(out: &mut String, i: usize, m: &MessageReport, previews: &[Preview], 
         let rendered = preview::render(&p.html, &marks, page.redact);
         outlined.extend(rendered.outlined);
         outlook.extend(rendered.outlook);
+        // A rebuilt message (an Outlook .msg) says which property the part came from.
+        let origin = m.parts.iter().find(|x| x.part == p.part).and_then(|x| x.origin);
+        let kind = origin.map_or_else(|| "text/html".to_string(), |o| format!("text/html, {}", t(o)));
         let _ = write!(
             out,
-            "<figure><figcaption>Part {} (text/html) — images and pixels are not loaded, links are \
+            "<figure><figcaption>Part {} ({kind}) — images and pixels are not loaded, links are \
              not followed</figcaption><iframe sandbox=\"allow-same-origin\" referrerpolicy=\"no-referrer\" loading=\"eager\" \
              title=\"Preview of part {}\" srcdoc=\"{}\"></iframe></figure>",
             t(&p.part),

@@ -159,6 +159,13 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Rebuilt, MsgError> {
             path: None,
         });
     }
+    if let Some(value) = store.capped {
+        ctx.problems.push(Problem::LimitReached {
+            limit: ".msg property size (bytes)".into(),
+            value,
+            path: None,
+        });
+    }
     if ctx.rtf_cut {
         let value = limits.max_part_bytes;
         ctx.problems.push(Problem::LimitReached {
@@ -257,8 +264,7 @@ impl Context<'_> {
     /// The decompressed, de-encapsulated RTF body.
     fn rtf(&mut self, store: &mut Store<'_>, props: &Props) -> Option<rtf::Rtf> {
         let cap = self.limits.max_part_bytes;
-        // Compressed: at most 9 times smaller than what it gives.
-        let raw = store.binary(props, PR_RTF_COMPRESSED, cap / 8 + 16)?;
+        let raw = store.binary(props, PR_RTF_COMPRESSED, cap)?;
         match lzfu::decompress(&raw, cap) {
             Ok(d) => {
                 self.rtf_cut |= d.cut;

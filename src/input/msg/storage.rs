@@ -80,13 +80,15 @@ pub(super) struct Store<'a> {
     budget: usize,
     /// A read stopped at the budget.
     pub cut: bool,
+    /// The largest cap that a stream read with [`Store::read_within`] was longer than.
+    pub capped: Option<usize>,
 }
 
 impl<'a> Store<'a> {
     /// Opens the compound file in `bytes`; at most `budget` bytes of streams will be read.
     pub fn open(bytes: &'a [u8], budget: usize) -> std::io::Result<Store<'a>> {
         let cf = cfb::CompoundFile::open(Cursor::new(bytes))?;
-        Ok(Store { cf, budget, cut: false })
+        Ok(Store { cf, budget, cut: false, capped: None })
     }
 
     /// Lists the properties, attachments and embedded message of the storage at `path`.
@@ -124,12 +126,22 @@ impl<'a> Store<'a> {
         props
     }
 
+    /// Reads the stream at `path`, at most `cap` bytes (and what the budget allows); a longer
+    /// stream is recorded in [`Store::capped`].
+    pub fn read_within(&mut self, path: &Path, cap: usize) -> Vec<u8> {
+        let out = self.read(path, cap);
+        if out.len() == cap && self.cf.entry(path).is_ok_and(|e| e.len() > cap as u64) {
+            self.capped = self.capped.max(Some(cap));
+        }
+        out
+    }
+
     /// Reads the stream at `path`, at most `cap` bytes (and what the budget allows).
     pub fn read(&mut self, path: &Path, cap: usize) -> Vec<u8> {
         let mut out = Vec::new();
         let Ok(stream) = self.cf.open_stream(path) else { return out };
         let allowed = cap.min(self.budget);
-        let want = (stream.len() as usize).min(cap);
+        let want = usize::try_from(stream.len()).unwrap_or(usize::MAX).min(cap);
         if want > self.budget {
             self.cut = true;
         }
@@ -143,7 +155,7 @@ impl<'a> Store<'a> {
     pub fn string(&mut self, props: &Props, id: u16, cap: usize, cp: Option<u32>) -> Option<String> {
         let (ty, path) = props.stream(id, &[PT_UNICODE, PT_STRING8])?;
         let path = path.to_path_buf();
-        let raw = self.read(&path, cap);
+        let raw = self.read_within(&path, cap);
         Some(if ty == PT_UNICODE {
             super::codepage::utf16le(&raw)
         } else {
@@ -156,7 +168,7 @@ impl<'a> Store<'a> {
     pub fn binary(&mut self, props: &Props, id: u16, cap: usize) -> Option<Vec<u8>> {
         let (_, path) = props.stream(id, &[PT_BINARY])?;
         let path = path.to_path_buf();
-        Some(self.read(&path, cap))
+        Some(self.read_within(&path, cap))
     }
 
     /// Whether property `id` is there as a stream of one of `types`.

@@ -221,3 +221,40 @@ mod never_panic {
         }
     }
 }
+
+#[test]
+fn a_property_over_the_part_limit_is_cut_and_said() {
+    let msg = MsgBuilder::new().string("", PR_SUBJECT, "s").string("", PR_BODY, &"x".repeat(1000)).build();
+    let limits = Limits { max_part_bytes: 100, ..Limits::default() };
+    let r = read(&msg, &limits).unwrap();
+    assert!(
+        r.problems.iter().any(|p| matches!(p, Problem::LimitReached { limit, value: 100, .. } if limit.contains("property size"))),
+        "{:?}",
+        r.problems
+    );
+}
+
+#[test]
+fn a_compressed_rtf_bomb_stops_at_the_part_limit() {
+    // Every item a 17-byte reference: about 8.5 times the stream's size.
+    let mut body = Vec::new();
+    for _ in 0..10_000 {
+        body.push(0xFF);
+        for _ in 0..8 {
+            body.extend_from_slice(&[0x00, 0x0F]);
+        }
+    }
+    let mut stream = ((body.len() + 12) as u32).to_le_bytes().to_vec();
+    stream.extend_from_slice(&u32::MAX.to_le_bytes());
+    stream.extend_from_slice(b"LZFu\0\0\0\0");
+    stream.extend_from_slice(&body);
+    let msg =
+        MsgBuilder::new().string("", PR_SUBJECT, "s").prop("", PR_RTF_COMPRESSED, PT_BINARY, stream).build();
+    let limits = Limits { max_part_bytes: 50_000, ..Limits::default() };
+    let r = read(&msg, &limits).unwrap();
+    assert!(
+        r.problems.iter().any(|p| matches!(p, Problem::LimitReached { limit, .. } if limit.contains("RTF"))),
+        "{:?}",
+        r.problems
+    );
+}
