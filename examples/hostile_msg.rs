@@ -61,12 +61,17 @@ fn main() {
     m.stream("/__substg1.0_10130102", html.as_bytes());
     write("big-html.msg", m.bytes());
 
-    // 2. A compressed RTF bomb: 4 MB of 17-byte references, about 34 MB of RTF.
+    // 2. A compressed RTF bomb: 4 MB of 17-byte references, about 34 MB of RTF. Each reference
+    // points just past the write position (a reference to the write position itself ends the
+    // stream).
     let mut body = Vec::new();
+    let mut at = 207usize; // the write position, after the preloaded dictionary
     while body.len() < 4 << 20 {
         body.push(0xFF);
         for _ in 0..8 {
-            body.extend_from_slice(&[0x00, 0x0F]);
+            let token = ((((at + 1) % 4096) as u16) << 4) | 0x0F;
+            body.extend_from_slice(&token.to_be_bytes());
+            at = (at + 17) % 4096;
         }
     }
     let mut rtf = ((body.len() + 12) as u32).to_le_bytes().to_vec();

@@ -28,7 +28,7 @@ use std::path::Path;
 
 use crate::message::Problem;
 use crate::options::Limits;
-use storage::{Kind, Props, Store, PT_BINARY, PT_OBJECT};
+use storage::{Kind, Props, Store, PT_BINARY};
 
 /// The compound file signature.
 pub(crate) const SIGNATURE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
@@ -282,8 +282,7 @@ impl Context<'_> {
 
     fn attachment(&mut self, store: &mut Store<'_>, path: &Path, depth: usize) -> Option<Attached> {
         let props = store.props(path, Kind::Attachment);
-        let embedded = props.long(PR_ATTACH_METHOD) == Some(ATTACH_EMBEDDED_MSG)
-            || store.has(&props, PR_ATTACH_DATA, &[PT_OBJECT]);
+        let embedded = props.long(PR_ATTACH_METHOD) == Some(ATTACH_EMBEDDED_MSG) || props.embedded.is_some();
         if embedded {
             let inner = props.embedded.as_deref()?;
             if depth + 1 > max_nested(self.limits) {

@@ -19,7 +19,6 @@ pub(super) const PT_LONG: u16 = 0x0003;
 pub(super) const PT_STRING8: u16 = 0x001E;
 pub(super) const PT_UNICODE: u16 = 0x001F;
 pub(super) const PT_BINARY: u16 = 0x0102;
-pub(super) const PT_OBJECT: u16 = 0x000D;
 
 /// Entries looked at in one storage (a message has a few hundred properties at most).
 const MAX_ENTRIES: usize = 4096;
@@ -210,7 +209,7 @@ mod tests {
             ("1000001F", Some((0x1000, PT_UNICODE))),
             ("007d001e", Some((0x007D, PT_STRING8))),
             ("10130102", Some((0x1013, PT_BINARY))),
-            ("3701000D", Some((0x3701, PT_OBJECT))),
+            ("3701000D", Some((0x3701, 0x000D))),
             ("1000001", None),
             ("1000001F0", None),
             ("1000001G", None),
