@@ -195,13 +195,8 @@ mod tests {
     #[test]
     fn output_is_bounded_by_nine_times_the_input() {
         // Every item a 17-byte reference.
-        let mut body = Vec::new();
-        for _ in 0..100 {
-            body.push(0xFF);
-            for _ in 0..8 {
-                body.extend_from_slice(&[0x00, 0x0F]);
-            }
-        }
+        let group: Vec<u8> = std::iter::once(0xFF).chain([0x00, 0x0F].repeat(8)).collect();
+        let body = group.repeat(100);
         let s = header(b"LZFu", u32::MAX, &body);
         let got = decompress(&s, usize::MAX).unwrap();
         assert!(got.rtf.len() <= body.len() * 9, "{}", got.rtf.len());

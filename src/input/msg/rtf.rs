@@ -409,7 +409,7 @@ class="MsoNormal">}
     fn deep_nesting_neither_recurses_nor_grows() {
         let mut rtf = String::from(r"{\rtf1\fromhtml1");
         rtf.push_str(&"{".repeat(100_000));
-        rtf.push_str("x");
+        rtf.push('x');
         rtf.push_str(&"}".repeat(100_000));
         rtf.push_str("y}");
         assert_eq!(html(&rtf), "xy");

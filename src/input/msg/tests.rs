@@ -236,13 +236,17 @@ fn a_property_over_the_part_limit_is_cut_and_said() {
 
 #[test]
 fn a_compressed_rtf_bomb_stops_at_the_part_limit() {
-    // Every item a 17-byte reference: about 8.5 times the stream's size.
+    // Every item a 17-byte reference (just past the write position, which would end the stream):
+    // about 8 times the stream's size.
     let mut body = Vec::new();
+    let mut at = 207usize;
     for _ in 0..10_000 {
-        body.push(0xFF);
+        let mut group = vec![0xFF];
         for _ in 0..8 {
-            body.extend_from_slice(&[0x00, 0x0F]);
+            group.extend_from_slice(&(((((at + 1) % 4096) as u16) << 4) | 0x0F).to_be_bytes());
+            at = (at + 17) % 4096;
         }
+        body.extend(group);
     }
     let mut stream = ((body.len() + 12) as u32).to_le_bytes().to_vec();
     stream.extend_from_slice(&u32::MAX.to_le_bytes());
@@ -250,7 +254,7 @@ fn a_compressed_rtf_bomb_stops_at_the_part_limit() {
     stream.extend_from_slice(&body);
     let msg =
         MsgBuilder::new().string("", PR_SUBJECT, "s").prop("", PR_RTF_COMPRESSED, PT_BINARY, stream).build();
-    let limits = Limits { max_part_bytes: 50_000, ..Limits::default() };
+    let limits = Limits { max_part_bytes: 500_000, ..Limits::default() };
     let r = read(&msg, &limits).unwrap();
     assert!(
         r.problems.iter().any(|p| matches!(p, Problem::LimitReached { limit, .. } if limit.contains("RTF"))),
