@@ -208,6 +208,44 @@ fn real_samples_give_every_url_of_their_bodies() {
     assert_eq!(origins, ["Outlook .msg text body (PR_BODY)", "Outlook .msg HTML body (from compressed RTF)"]);
 }
 
+#[test]
+fn origins_name_the_paths_the_message_stage_gives() {
+    // A message with both bodies and an attached Outlook message with both bodies.
+    let mut cf = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+    let mut stream = |path: &str, data: &[u8]| {
+        let parent = Path::new(path).parent().unwrap().to_path_buf();
+        cf.create_storage_all(&parent).unwrap();
+        cf.create_stream(path).unwrap().write_all(data).unwrap();
+    };
+    let inner = "/__attach_version1.0_#00000000/__substg1.0_3701000D";
+    for at in ["", inner] {
+        stream(&format!("{at}/__substg1.0_0037001F"), &utf16("s"));
+        stream(&format!("{at}/__substg1.0_1000001F"), &utf16(&format!("text{at} https://t.example.com/")));
+        stream(&format!("{at}/__substg1.0_1013001F"), &utf16("<a href=\"https://h.example.com/\">h</a>"));
+    }
+    let mut props = vec![0u8; 8];
+    props.extend_from_slice(&0x3705_0003u32.to_le_bytes());
+    props.extend_from_slice(&[6, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0]);
+    stream("/__attach_version1.0_#00000000/__properties_version1.0", &props);
+    cf.flush().unwrap();
+    let v = report("x", &cf.into_inner().into_inner());
+    let parts: Vec<String> = v["messages"][0]["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| format!("{} {} {}", p["part"], p["content_type"], p["origin"]))
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            r#""1.1" "text/plain" "Outlook .msg text body (PR_BODY)""#,
+            r#""1.2" "text/html" "Outlook .msg HTML body (PR_HTML)""#,
+            r#""2.1" "text/plain" "Outlook .msg text body (PR_BODY)""#,
+            r#""2.2" "text/html" "Outlook .msg HTML body (PR_HTML)""#,
+        ]
+    );
+}
+
 fn linkaudit() -> Command {
     let mut cmd = Command::cargo_bin("linkaudit").unwrap();
     cmd.current_dir(ROOT).env_remove("NO_COLOR");

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::options::Limits;
+use crate::limits::Limits;
 
 pub use show_original::ShowOriginal;
 
@@ -50,9 +50,29 @@ pub struct RawMessage<'a> {
     /// original" summary, an `.emlx` count line): added to source lines in reports.
     pub line_offset: u32,
     /// What the container's reader could not read or cut (an Outlook `.msg`'s limits).
-    pub problems: Vec<crate::message::Problem>,
+    pub problems: Vec<ContainerProblem>,
     /// Part paths of a rebuilt message (an Outlook `.msg`) and where each body came from.
     pub origins: Vec<(String, &'static str)>,
+}
+
+/// Something a container's reader (an Outlook `.msg`'s) could not read, or cut: the audit
+/// reports it with the message's own problems.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContainerProblem {
+    /// A limit was reached; what lies beyond it was not read.
+    LimitReached {
+        /// Which limit.
+        limit: String,
+        /// Its value.
+        value: usize,
+    },
+    /// A property could not be read (a broken compressed RTF stream).
+    UnreadableProperty {
+        /// The MAPI property (`PR_RTF_COMPRESSED`).
+        property: String,
+        /// Why.
+        why: String,
+    },
 }
 
 /// Why bytes could not be read as email at all.

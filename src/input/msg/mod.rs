@@ -26,8 +26,8 @@ mod storage;
 
 use std::path::Path;
 
-use crate::message::Problem;
-use crate::options::Limits;
+use super::ContainerProblem as Problem;
+use crate::limits::Limits;
 use storage::{Kind, Props, Store, PT_BINARY};
 
 /// The compound file signature.
@@ -153,36 +153,23 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Rebuilt, MsgError> {
     }
     let message = ctx.message(&mut store, &root, 0);
     if store.cut {
-        ctx.problems.push(Problem::LimitReached {
-            limit: ".msg streams read (bytes)".into(),
-            value: budget,
-            path: None,
-        });
+        ctx.problems.push(Problem::LimitReached { limit: ".msg streams read (bytes)".into(), value: budget });
     }
     if let Some(value) = store.capped {
-        ctx.problems.push(Problem::LimitReached {
-            limit: ".msg property size (bytes)".into(),
-            value,
-            path: None,
-        });
+        ctx.problems.push(Problem::LimitReached { limit: ".msg property size (bytes)".into(), value });
     }
     if ctx.rtf_cut {
         let value = limits.max_part_bytes;
-        ctx.problems.push(Problem::LimitReached {
-            limit: "decompressed RTF (bytes)".into(),
-            value,
-            path: None,
-        });
+        ctx.problems.push(Problem::LimitReached { limit: "decompressed RTF (bytes)".into(), value });
     }
     if ctx.attachments_cut {
         let value = max_attachments(limits);
-        ctx.problems.push(Problem::LimitReached { limit: ".msg attachments".into(), value, path: None });
+        ctx.problems.push(Problem::LimitReached { limit: ".msg attachments".into(), value });
     }
     if ctx.depth_cut {
         ctx.problems.push(Problem::LimitReached {
             limit: "attached Outlook messages nested".into(),
             value: max_nested(limits),
-            path: None,
         });
     }
     let mut rebuilt = mime::write(&message);
@@ -271,7 +258,7 @@ impl Context<'_> {
                 Some(rtf::read(&d.rtf))
             }
             Err(e) => {
-                self.problems.push(Problem::UnreadableMsgProperty {
+                self.problems.push(Problem::UnreadableProperty {
                     property: "PR_RTF_COMPRESSED".into(),
                     why: e.to_string(),
                 });

@@ -1,14 +1,14 @@
-//! Rules LA206–LA209: configuration mistakes the custom-tracking-domain guides warn about — two
+//! Rules LA206–LA209: set-up mistakes the custom-tracking-domain guides warn about — two
 //! ESPs behind one tracking host, a branded domain only partly activated, a tracking host on the
 //! apex or the From domain itself, and an open pixel on another domain than the clicks.
 
 use std::collections::BTreeMap;
 
 use super::{at_link, at_message, Context, LA206, LA207, LA208, LA209};
-use crate::audit::AuditedLink;
 use crate::classify::{domain, Class, EspId, HostRole, Role, Shape};
 use crate::extract::Kind;
 use crate::finding::Finding;
+use crate::model::AuditedLink;
 
 /// A tracker-shaped link on a host the sender controls (expected or branded): its ESP by shape.
 fn branded_esp(l: &AuditedLink) -> Option<EspId> {
