@@ -282,6 +282,19 @@ fn the_cli_reads_a_msg_named_or_in_a_folder() {
     assert!(v["messages"][1].get("container").is_none());
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(!stderr.contains("skipped"), "{stderr}");
+    // A text file named .msg (Tcl's message catalogs are) is skipped in a folder, like a .txt
+    // that is not an email; a broken Outlook .msg is an error.
+    std::fs::write(dir.path().join("c.msg"), "::msgcat::mcset fr Hello Bonjour\n").unwrap();
+    let out = linkaudit().arg(dir.path()).args(["--no-config", "--format", "json"]).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("c.msg: skipped"), "{stderr}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["messages"].as_array().unwrap().len(), 2, "{v}");
+    std::fs::write(dir.path().join("c.msg"), b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 broken").unwrap();
+    let out = linkaudit().arg(dir.path()).args(["--no-config", "--format", "json"]).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["errors"][0]["message"].as_str().unwrap().contains("OLE compound file"), "{v}");
+    assert_eq!(out.status.code(), Some(2));
     // SARIF and GitHub annotations name the file without a line for a .msg.
     let out =
         linkaudit().args(["fixtures/msg/hfig-sample.msg", "--no-config", "-f", "github"]).output().unwrap();

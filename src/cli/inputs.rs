@@ -25,10 +25,15 @@ impl Input {
     }
 
     /// Whether an input that turns out not to be an email is skipped rather than an error: a
-    /// `.txt` found in a folder.
-    pub fn may_skip(&self) -> bool {
+    /// `.txt` found in a folder, or a `.msg` found in one that is not an OLE compound file (Tcl
+    /// and other tools name their own files `.msg`; a broken Outlook `.msg` is still an error).
+    pub fn may_skip(&self, bytes: &[u8]) -> bool {
         match self {
-            Input::Walked(p) => extension(p).eq_ignore_ascii_case("txt"),
+            Input::Walked(p) => {
+                let ext = extension(p);
+                ext.eq_ignore_ascii_case("txt")
+                    || (ext.eq_ignore_ascii_case("msg") && !linkaudit::input::msg::is_compound(bytes))
+            }
             _ => false,
         }
     }
