@@ -508,7 +508,8 @@ impl Watch<'_> {
 
     fn verdict(&self, m: &MessageReport) -> String {
         if self.args.format == WatchFormat::JsonLines {
-            return report::json_lines::render_message(m);
+            let style = report::format::Style { format: report::format::Format::JsonLines, color: false };
+            return style.message(m);
         }
         let (e, w, i) = m.counts();
         let failed = self.threshold.is_some_and(|t| m.worst().is_some_and(|s| s >= t));
