@@ -139,28 +139,41 @@ impl Writer {
         }
     }
 
-    /// The transport headers without their MIME fields, or headers made from properties.
+    /// The transport headers (their MIME fields renamed), and From, Subject and Message-ID from
+    /// the properties where the transport headers have none.
     fn headers(&mut self, msg: &Message) {
         let before = self.out.len();
         if let Some(h) = &msg.headers {
             transport_headers(h, &mut self.out);
         }
-        if self.out.len() > before {
-            return;
+        // Fields the transport headers lack come from the properties, after them (so the
+        // transport headers' line numbers stay theirs).
+        let has = |out: &[u8], name: &str| {
+            out.split(|&b| b == b'\n').any(|l| {
+                l.len() > name.len()
+                    && l[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+                    && l[name.len()] == b':'
+            })
+        };
+        if !has(&self.out[before..], "from") {
+            let (name, address) = &msg.from;
+            let address = address.as_deref().filter(|a| is_address(a));
+            match (name.as_deref().map(clean).filter(|n| !n.is_empty()), address) {
+                (Some(n), Some(a)) => self.field("From", &format!("{} <{a}>", word(&n))),
+                (None, Some(a)) => self.field("From", a),
+                (Some(n), None) => self.field("From", &word(&n)),
+                (None, None) => {}
+            }
         }
-        let (name, address) = &msg.from;
-        let address = address.as_deref().filter(|a| is_address(a));
-        match (name.as_deref().map(clean).filter(|n| !n.is_empty()), address) {
-            (Some(n), Some(a)) => self.field("From", &format!("{} <{a}>", word(&n))),
-            (None, Some(a)) => self.field("From", a),
-            (Some(n), None) => self.field("From", &word(&n)),
-            (None, None) => {}
+        if !has(&self.out[before..], "subject") {
+            if let Some(s) = &msg.subject {
+                self.field("Subject", &unstructured(&clean(s)));
+            }
         }
-        if let Some(s) = &msg.subject {
-            self.field("Subject", &unstructured(&clean(s)));
-        }
-        if let Some(id) = msg.message_id.as_deref().map(clean).filter(|i| is_message_id(i)) {
-            self.field("Message-ID", &id);
+        if !has(&self.out[before..], "message-id") {
+            if let Some(id) = msg.message_id.as_deref().map(clean).filter(|i| is_message_id(i)) {
+                self.field("Message-ID", &id);
+            }
         }
         if self.out.len() == before {
             // Some mail header must be there for the message to be read as one.

@@ -116,6 +116,21 @@ fn headers_from_properties_when_there_are_no_transport_headers() {
 }
 
 #[test]
+fn properties_fill_what_the_transport_headers_lack() {
+    let msg = MsgBuilder::new()
+        .string("", PR_TRANSPORT_MESSAGE_HEADERS, "Received: from x\r\nSubject: from headers\r\n\r\n")
+        .string("", PR_SUBJECT, "from properties")
+        .string("", PR_SENDER_SMTP, "news@example.com")
+        .string("", PR_BODY, "hi")
+        .build();
+    let t = text(&rebuilt(&msg));
+    assert!(
+        t.starts_with("Received: from x\r\nSubject: from headers\r\nFrom: news@example.com\r\nMIME-Version"),
+        "{t}"
+    );
+}
+
+#[test]
 fn html_only_in_compressed_rtf() {
     let rtf = br#"{\rtf1\ansi\ansicpg1252\fromhtml1 {\*\htmltag <a href="https://r.example.com/a?b=1&amp;c=2">}here{\*\htmltag </a>}}"#;
     let mut stream = ((rtf.len() + 12) as u32).to_le_bytes().to_vec();
