@@ -106,3 +106,34 @@ fn fuzzer_finds_stay_fixed() {
     }
     assert!(seen >= 1);
 }
+
+/// The Outlook `.msg` samples: a compound file is binary, so its mutations are byte edits.
+static MSGS: LazyLock<Vec<Vec<u8>>> = LazyLock::new(|| {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/msg");
+    ["hfig-sample.msg", "marirs-attachment.msg"]
+        .iter()
+        .map(|n| std::fs::read(root.join(n)).unwrap())
+        .collect()
+});
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Mutated and truncated `.msg` files: no panic, and the same report twice.
+    #[test]
+    fn mutated_msg_files(
+        pick in any::<prop::sample::Index>(),
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..32),
+        cut in proptest::option::of(any::<prop::sample::Index>()),
+    ) {
+        let mut bytes = pick.get(&MSGS).clone();
+        for (at, b) in edits {
+            let i = at.index(bytes.len());
+            bytes[i] = b;
+        }
+        if let Some(c) = cut {
+            bytes.truncate(c.index(bytes.len()).max(8));
+        }
+        check(&bytes);
+    }
+}

@@ -460,3 +460,20 @@ fn a_file_that_changes_during_its_audit_is_not_moved() {
     assert!(stderr.contains("changed while it was audited: not moved"), "{stderr}");
     assert!(path.exists() && !pass.join("sends.mbox").exists() && !failed.join("sends.mbox").exists());
 }
+
+#[test]
+fn an_outlook_msg_dropped_in_gets_a_verdict() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("inbox");
+    fs::create_dir_all(&dir).unwrap();
+    let w = start(&dir, false, &["--no-reports"]);
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/msg/marirs-attachment.msg");
+    fs::copy(&sample, dir.join("from-outlook.msg")).unwrap();
+    let mut got = Vec::new();
+    w.collect(1, &mut got);
+    assert_eq!(w.stop(), 0);
+    assert_eq!(got.len(), 1, "{got:?}");
+    let line = got[0].to_string();
+    assert!(line.contains("from-outlook.msg") && line.contains("\"container\":\"msg\""), "{line}");
+    assert!(line.contains("https://www.docsign-online.com/pixel_b75cd8c513.gif"), "{line}");
+}

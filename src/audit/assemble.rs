@@ -35,6 +35,14 @@ pub(crate) fn message_report(
         }
         f.source_line = f.source_line.map(|l| l + msg.line_offset);
     }
+    // A rebuilt message's lines are not the file's: the part path is the location.
+    let rebuilt = msg.container == Container::Msg;
+    if rebuilt {
+        for f in findings.iter_mut() {
+            f.source_line = None;
+            f.source_column = None;
+        }
+    }
     // Links per part: links come grouped by part, and a message has a handful of parts, so
     // a count per run of equal parts beats a hash map.
     let mut per_part: Vec<(&str, usize)> = Vec::new();
@@ -53,6 +61,7 @@ pub(crate) fn message_report(
             kind: p.kind,
             charset: p.charset.clone(),
             links: per_part.iter().find(|(q, _)| *q == p.path).map_or(0, |(_, n)| *n),
+            origin: msg.origins.iter().find(|(q, _)| *q == p.path).map(|(_, o)| *o),
         })
         .collect();
     // Into a new vector rather than collected in place: a link report is smaller than the
@@ -61,6 +70,10 @@ pub(crate) fn message_report(
     link_reports.extend(links.into_iter().map(|l| {
         let mut r = link_report(l, catalog);
         r.source_line = r.source_line.map(|s| s + msg.line_offset);
+        if rebuilt {
+            r.source_line = None;
+            r.source_column = None;
+        }
         r
     }));
     let mut report = MessageReport {
@@ -73,6 +86,7 @@ pub(crate) fn message_report(
         alignment: Vec::new(),
         authentication: None,
         show_original: msg.show_original.clone(),
+        container: rebuilt.then_some(msg.container),
         list_unsubscribe_post: extracted.list_unsubscribe_post,
         parts,
         links: link_reports,

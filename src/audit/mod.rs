@@ -16,11 +16,11 @@ use crate::options::Options;
 use crate::rules;
 use crate::unwrap;
 
-/// Audits the message in `raw` (a `.eml`, `.emlx` or "Show original" text). For an mbox, only
+/// Audits the message in `raw` (a `.eml`, `.emlx`, Outlook `.msg` or "Show original" text). For an mbox, only
 /// the first message is audited: use [`audit_all`] to get every one. Bytes that are not an email
 /// give a report with an `LA001` finding.
 pub fn audit(raw: &[u8], opts: &Options) -> MessageReport {
-    match input::split(raw) {
+    match input::split_within(raw, &opts.limits) {
         Ok(messages) => match messages.first() {
             Some(m) => audit_message("-", m, opts),
             None => MessageReport::unreadable("-", &InputError::Empty),
@@ -32,13 +32,21 @@ pub fn audit(raw: &[u8], opts: &Options) -> MessageReport {
 /// Audits every message in `raw` (one, or each message of an mbox), naming them `source`.
 /// Findings that need several messages together come from [`rules::batch::cross_message`].
 pub fn audit_all(source: &str, raw: &[u8], opts: &Options) -> Result<Vec<MessageReport>, InputError> {
-    Ok(input::split(raw)?.iter().map(|m| audit_message(source, m, opts)).collect())
+    Ok(input::split_within(raw, &opts.limits)?.iter().map(|m| audit_message(source, m, opts)).collect())
 }
 
 /// Audits one message whose container was already removed by [`input::split`].
 pub fn audit_message(source: &str, msg: &RawMessage<'_>, opts: &Options) -> MessageReport {
     let catalog = opts.catalog();
     let mut parsed = message::parse(&msg.bytes, &opts.limits);
+    parsed.problems.extend(msg.problems.iter().map(|p| match p {
+        input::ContainerProblem::LimitReached { limit, value } => {
+            Problem::LimitReached { limit: limit.clone(), value: *value, path: None }
+        }
+        input::ContainerProblem::UnreadableProperty { property, why } => {
+            Problem::UnreadableMsgProperty { property: property.clone(), why: why.clone() }
+        }
+    }));
     let mut extracted = extract::extract_within(&parsed, opts.limits.max_links);
     if extracted.links.len() > opts.limits.max_links {
         extracted.links.truncate(opts.limits.max_links);

@@ -199,8 +199,8 @@ pub enum RulesFormat {
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// Messages to audit: .eml/.emlx files, mbox files, Gmail "Show original" .txt files, folders
-    /// (every such file below them), or - for standard input.
+    /// Messages to audit: .eml/.emlx files, Outlook .msg files, mbox files, Gmail "Show original"
+    /// .txt files, folders (every such file below them), or - for standard input.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 

@@ -25,10 +25,15 @@ impl Input {
     }
 
     /// Whether an input that turns out not to be an email is skipped rather than an error: a
-    /// `.txt` found in a folder.
-    pub fn may_skip(&self) -> bool {
+    /// `.txt` found in a folder, or a `.msg` found in one that is not an OLE compound file (Tcl
+    /// and other tools name their own files `.msg`; a broken Outlook `.msg` is still an error).
+    pub fn may_skip(&self, bytes: &[u8]) -> bool {
         match self {
-            Input::Walked(p) => extension(p).eq_ignore_ascii_case("txt"),
+            Input::Walked(p) => {
+                let ext = extension(p);
+                ext.eq_ignore_ascii_case("txt")
+                    || (ext.eq_ignore_ascii_case("msg") && !linkaudit::input::msg::is_compound(bytes))
+            }
             _ => false,
         }
     }
@@ -66,10 +71,11 @@ impl Input {
 }
 
 /// Extensions of message files: taken when walking a folder and by `watch` (a file named on the
-/// command line is read whatever its name). `.txt` is Gmail's "Show original" saved as text.
-pub const MESSAGE_EXTENSIONS: &[&str] = &["eml", "emlx", "mbox", "mbx", "txt"];
+/// command line is read whatever its name). `.txt` is Gmail's "Show original" saved as text,
+/// `.msg` Outlook's own format.
+pub const MESSAGE_EXTENSIONS: &[&str] = &["eml", "emlx", "msg", "mbox", "mbx", "txt"];
 
-/// The extensions as the user reads them: `.eml, .emlx, .mbox, .mbx and .txt`.
+/// The extensions as the user reads them: `.eml, .emlx, .msg, .mbox, .mbx and .txt`.
 pub fn extensions_text() -> String {
     let all: Vec<String> = MESSAGE_EXTENSIONS.iter().map(|e| format!(".{e}")).collect();
     match all.split_last() {
@@ -182,8 +188,7 @@ fn walk(dir: &Path, out: &mut Expanded, errors: &mut Vec<(String, String)>) {
     }
 }
 
-/// What the folders held besides messages, for a note: `3 other files (2 .msg, 1 .pdf)`, with a
-/// word on Outlook's `.msg`.
+/// What the folders held besides messages, for a note: `3 other files (2 .pdf, 1 .png)`.
 pub fn skipped_text(skipped: &std::collections::BTreeMap<String, usize>) -> Option<String> {
     let total: usize = skipped.values().sum();
     if total == 0 {
@@ -195,13 +200,9 @@ pub fn skipped_text(skipped: &std::collections::BTreeMap<String, usize>) -> Opti
         .iter()
         .map(|(ext, n)| if ext.is_empty() { format!("{n} without extension") } else { format!("{n} .{ext}") })
         .collect();
-    let mut text = format!(
+    Some(format!(
         "{total} other file{} in the folders skipped ({})",
         if total == 1 { "" } else { "s" },
         kinds.join(", ")
-    );
-    if skipped.contains_key("msg") {
-        text.push_str(": Outlook .msg files are not read, save those messages as .eml");
-    }
-    Some(text)
+    ))
 }

@@ -158,7 +158,8 @@ enum Audited {
     /// The reports, each with its output when the worker rendered it (see [`Prerender`]).
     Reports(Vec<(MessageReport, Option<String>)>),
     Failed(String),
-    /// A `.txt` found in a folder that is not an email (see [`Input::may_skip`]), and why.
+    /// A `.txt` (or non-Outlook `.msg`) found in a folder that is not an email (see
+    /// [`Input::may_skip`]), and why.
     Skipped(String),
     /// An mbox: streamed by the main loop with [`stream_mbox`], in order.
     Mbox,
@@ -261,7 +262,7 @@ fn audit_input(input: &Input, opts: &Options, render: Option<Prerender>) -> Name
             read = bytes.len() as u64;
             match linkaudit::audit_all(&name, &bytes, opts) {
                 Ok(reports) => Audited::Reports(reports.into_iter().map(|m| rendered(m, render)).collect()),
-                Err(e) if input.may_skip() => Audited::Skipped(e.to_string()),
+                Err(e) if input.may_skip(&bytes) => Audited::Skipped(e.to_string()),
                 Err(e) => Audited::Failed(e.to_string()),
             }
         }

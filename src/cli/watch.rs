@@ -192,7 +192,7 @@ fn hidden(p: &Path) -> bool {
 }
 
 /// The message files a folder run takes too ([`super::inputs::is_message_file`]): `.eml`,
-/// `.emlx`, `.mbox`, `.mbx` and `.txt` (Show original); never hidden or temporary files (`.part`,
+/// `.emlx`, `.msg` (Outlook), `.mbox`, `.mbx` and `.txt` (Show original); never hidden or temporary files (`.part`,
 /// `.crdownload`, `~$…`, `.DS_Store`) or linkaudit's own reports.
 fn accepted(p: &Path) -> bool {
     super::inputs::is_message_file(p)

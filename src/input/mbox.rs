@@ -96,6 +96,8 @@ impl<R: BufRead> MboxReader<R> {
             container: Container::Mbox,
             show_original: None,
             line_offset: self.start_line,
+            problems: Vec::new(),
+            origins: Vec::new(),
         })
     }
 }

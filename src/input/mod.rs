@@ -1,17 +1,21 @@
 //! Stage 1 of the flow (input → message → …): raw bytes in, one or more raw messages out.
 //!
-//! Recognises what the bytes are — a plain `.eml`, an Apple Mail `.emlx`, an mbox file, or the
-//! text of Gmail's "Show original" page — and hands each message's bytes on. Nothing is parsed
-//! here beyond what is needed to tell these apart; a file that is not an email at all is an
-//! [`InputError`], not an empty report.
+//! Recognises what the bytes are — a plain `.eml`, an Apple Mail `.emlx`, an mbox file, the
+//! text of Gmail's "Show original" page, or an Outlook `.msg` — and hands each message's bytes
+//! on. Nothing is parsed here beyond what is needed to tell these apart, except an Outlook
+//! `.msg`, which is rebuilt as the RFC 5322 message it stands for ([`msg`]); a file that is not
+//! an email at all is an [`InputError`], not an empty report.
 
 mod emlx;
 pub mod mbox;
+pub mod msg;
 mod show_original;
 
 use std::borrow::Cow;
 
 use serde::Serialize;
+
+use crate::limits::Limits;
 
 pub use show_original::ShowOriginal;
 
@@ -27,6 +31,8 @@ pub enum Container {
     Mbox,
     /// The text of Gmail's "Show original" page, summary block included.
     ShowOriginal,
+    /// An Outlook `.msg` (OLE compound file), rebuilt as a MIME message.
+    Msg,
 }
 
 /// One message's bytes, ready for [`crate::message`].
@@ -43,6 +49,30 @@ pub struct RawMessage<'a> {
     /// Lines of the file before the message (mbox separators and earlier messages, a "Show
     /// original" summary, an `.emlx` count line): added to source lines in reports.
     pub line_offset: u32,
+    /// What the container's reader could not read or cut (an Outlook `.msg`'s limits).
+    pub problems: Vec<ContainerProblem>,
+    /// Part paths of a rebuilt message (an Outlook `.msg`) and where each body came from.
+    pub origins: Vec<(String, &'static str)>,
+}
+
+/// Something a container's reader (an Outlook `.msg`'s) could not read, or cut: the audit
+/// reports it with the message's own problems.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContainerProblem {
+    /// A limit was reached; what lies beyond it was not read.
+    LimitReached {
+        /// Which limit.
+        limit: String,
+        /// Its value.
+        value: usize,
+    },
+    /// A property could not be read (a broken compressed RTF stream).
+    UnreadableProperty {
+        /// The MAPI property (`PR_RTF_COMPRESSED`).
+        property: String,
+        /// Why.
+        why: String,
+    },
 }
 
 /// Why bytes could not be read as email at all.
@@ -52,6 +82,8 @@ pub enum InputError {
     Empty,
     /// The bytes do not start like a message, an mbox or a "Show original" page.
     NotAnEmail(String),
+    /// An Outlook `.msg` larger than the input size limit (bytes): it cannot be read in part.
+    TooLarge(usize),
 }
 
 impl std::fmt::Display for InputError {
@@ -59,6 +91,11 @@ impl std::fmt::Display for InputError {
         match self {
             InputError::Empty => f.write_str("empty input: no message to audit"),
             InputError::NotAnEmail(why) => write!(f, "not an email message: {why}"),
+            InputError::TooLarge(limit) => write!(
+                f,
+                "an Outlook .msg file larger than the input size limit ({limit} bytes): a .msg \
+                 cannot be read in part, raise --max-input-mb to audit it"
+            ),
         }
     }
 }
@@ -72,10 +109,19 @@ impl InputError {
     }
 }
 
-/// Splits the bytes of one input (a file or stdin) into the messages it holds.
+/// Splits the bytes of one input (a file or stdin) into the messages it holds, within the
+/// default [`Limits`].
 ///
 /// A single message gives one [`RawMessage`]; an mbox gives one per message, in order.
 pub fn split(bytes: &[u8]) -> Result<Vec<RawMessage<'_>>, InputError> {
+    split_within(bytes, &Limits::default())
+}
+
+/// [`split`] within `limits` (they bound the reading of an Outlook `.msg`).
+pub fn split_within<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Vec<RawMessage<'a>>, InputError> {
+    if msg::is_compound(bytes) {
+        return read_msg(bytes, limits);
+    }
     let bytes = strip_bom(bytes);
     let start = skip_blank_lines(bytes);
     let body = &bytes[start..];
@@ -95,6 +141,8 @@ pub fn split(bytes: &[u8]) -> Result<Vec<RawMessage<'_>>, InputError> {
                 container: Container::Mbox,
                 show_original: None,
                 line_offset: lines_before(offset),
+                problems: Vec::new(),
+                origins: Vec::new(),
             })
             .collect();
         if messages.is_empty() {
@@ -111,6 +159,8 @@ pub fn split(bytes: &[u8]) -> Result<Vec<RawMessage<'_>>, InputError> {
             container: Container::ShowOriginal,
             show_original: Some(summary),
             line_offset: lines_before(offset),
+            problems: Vec::new(),
+            origins: Vec::new(),
         }]);
     }
     if let Some(inner) = emlx::unwrap(body) {
@@ -121,6 +171,8 @@ pub fn split(bytes: &[u8]) -> Result<Vec<RawMessage<'_>>, InputError> {
             container: Container::Emlx,
             show_original: None,
             line_offset: lines_before(memchr::memchr(b'\n', body).map_or(0, |i| i + 1)),
+            problems: Vec::new(),
+            origins: Vec::new(),
         }]);
     }
     check_header_block(body)?;
@@ -130,7 +182,30 @@ pub fn split(bytes: &[u8]) -> Result<Vec<RawMessage<'_>>, InputError> {
         container: Container::Eml,
         show_original: None,
         line_offset: lines_before(0),
+        problems: Vec::new(),
+        origins: Vec::new(),
     }])
+}
+
+fn read_msg<'a>(bytes: &[u8], limits: &Limits) -> Result<Vec<RawMessage<'a>>, InputError> {
+    match msg::read(bytes, limits) {
+        Ok(rebuilt) => Ok(vec![RawMessage {
+            index: 0,
+            bytes: Cow::Owned(rebuilt.bytes),
+            container: Container::Msg,
+            show_original: None,
+            line_offset: 0,
+            problems: rebuilt.problems,
+            origins: rebuilt.origins,
+        }]),
+        Err(msg::MsgError::TooLarge(limit)) => Err(InputError::TooLarge(limit)),
+        Err(msg::MsgError::NotCompound(why)) => Err(InputError::NotAnEmail(format!(
+            "an OLE compound file (the format of Outlook .msg) that cannot be read: {why}"
+        ))),
+        Err(msg::MsgError::NotAMessage) => Err(InputError::NotAnEmail(
+            "an OLE compound file without Outlook message properties (a Word or Excel file?)".into(),
+        )),
+    }
 }
 
 fn strip_bom(bytes: &[u8]) -> &[u8] {
@@ -245,11 +320,6 @@ fn describe_first_line(line: &[u8]) -> String {
     if trimmed.starts_with(b"<!doctype") || trimmed.starts_with(b"<html") || trimmed.starts_with(b"<") {
         return "this looks like an HTML file, not the raw message: save the message source \
                 (\"Show original\" → \"Download original\", or \"Save as .eml\")"
-            .into();
-    }
-    if line.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
-        return "an Outlook .msg file, a binary format linkaudit does not read: save or download \
-                the message as .eml instead"
             .into();
     }
     if line.iter().take(256).any(|&b| b == 0 || (b < 32 && b != b'\t' && b != b'\r')) {

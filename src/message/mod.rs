@@ -111,6 +111,13 @@ pub enum Problem {
         #[serde(skip_serializing_if = "Option::is_none")]
         path: Option<String>,
     },
+    /// A property of an Outlook `.msg` could not be read (a broken compressed RTF stream).
+    UnreadableMsgProperty {
+        /// The MAPI property (`PR_RTF_COMPRESSED`).
+        property: String,
+        /// Why.
+        why: String,
+    },
     /// No text, HTML or AMP body at all.
     NoBody,
 }

@@ -7,7 +7,7 @@ use crate::classify::alignment::{AuthResults, DomainRow};
 use crate::classify::SentVia;
 use crate::finding::registry::{at_message, LA001};
 use crate::finding::{Finding, Severity};
-use crate::input::{InputError, ShowOriginal};
+use crate::input::{Container, InputError, ShowOriginal};
 use crate::message::PartKind;
 
 use super::LinkReport;
@@ -26,6 +26,9 @@ pub struct PartSummary {
     pub charset: Option<String>,
     /// Links found in it.
     pub links: usize,
+    /// Where a rebuilt message's body came from (an Outlook `.msg`: `PR_HTML`, compressed RTF…).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<&'static str>,
 }
 
 /// The audit of one message.
@@ -51,6 +54,10 @@ pub struct MessageReport {
     /// Gmail "Show original" summary, when the input was one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_original: Option<ShowOriginal>,
+    /// `msg` when the message was rebuilt from an Outlook `.msg` (absent for the text formats,
+    /// whose source lines are the file's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container: Option<Container>,
     /// A `List-Unsubscribe-Post` header is present.
     pub list_unsubscribe_post: bool,
     /// Parts read.
@@ -98,6 +105,7 @@ impl MessageReport {
             alignment: Vec::new(),
             authentication: None,
             show_original: None,
+            container: None,
             list_unsubscribe_post: false,
             parts: Vec::new(),
             links: Vec::new(),
@@ -144,6 +152,7 @@ impl MessageReport {
             alignment: self.alignment.clone(),
             authentication: self.authentication.clone(),
             show_original: self.show_original.clone(),
+            container: self.container,
             list_unsubscribe_post: self.list_unsubscribe_post,
             parts: self.parts.clone(),
             links: self.links.clone(),

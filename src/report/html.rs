@@ -274,9 +274,12 @@ fn message(out: &mut String, i: usize, m: &MessageReport, previews: &[Preview], 
         outlook.extend(rendered.outlook);
         // No script sizes the frame to the message: it starts at a guess of the content's
         // height (preview::Rendered::height) and can be dragged taller (CSS resize).
+        // A rebuilt message (an Outlook .msg) says which property the part came from.
+        let origin = m.parts.iter().find(|x| x.part == p.part).and_then(|x| x.origin);
+        let kind = origin.map_or_else(|| "text/html".to_string(), |o| format!("text/html, {}", t(o)));
         let _ = write!(
             out,
-            "<figure><figcaption>Part {} (text/html) — images and pixels are not loaded, links are \
+            "<figure><figcaption>Part {} ({kind}) — images and pixels are not loaded, links are \
              not followed; drag the frame's corner to resize</figcaption><iframe sandbox=\"allow-same-origin\" \
              referrerpolicy=\"no-referrer\" loading=\"eager\" style=\"height:{}px\" \
              title=\"Preview of part {}\" srcdoc=\"{}\"></iframe></figure>",

@@ -42,6 +42,17 @@ pub fn render(report: &Report) -> String {
             None => code(&m.display_source()),
         };
         let _ = writeln!(out, "\n### {title}\n");
+        let origins: Vec<String> = m
+            .parts
+            .iter()
+            .filter_map(|p| {
+                p.origin.map(|o| format!("part {} {}", p.part, text(o.trim_start_matches("Outlook .msg "))))
+            })
+            .collect();
+        if !origins.is_empty() {
+            // A rebuilt message (an Outlook .msg): its parts are the locations, not file lines.
+            let _ = writeln!(out, "Read from an Outlook .msg: {}.\n", origins.join(", "));
+        }
         if !m.sent_via.is_empty() {
             let via: Vec<String> = m.sent_via.iter().map(|v| text(&v.esp)).collect();
             let _ = writeln!(out, "Sent via {}.\n", via.join(", "));

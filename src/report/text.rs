@@ -162,6 +162,18 @@ fn message(out: &mut String, m: &MessageReport, p: Paint) {
     if !head.is_empty() {
         let _ = writeln!(out, "  {}", head.join(" · "));
     }
+    if m.container == Some(crate::input::Container::Msg) {
+        // The rebuilt message's lines are not the file's: its parts are the locations.
+        let parts: Vec<String> = m
+            .parts
+            .iter()
+            .filter_map(|x| {
+                x.origin.map(|o| format!("part {} {}", x.part, o.trim_start_matches("Outlook .msg ")))
+            })
+            .collect();
+        let parts = if parts.is_empty() { String::new() } else { format!(": {}", parts.join(", ")) };
+        let _ = writeln!(out, "  Outlook .msg{parts} (locations are in these parts, not file lines)");
+    }
     if !m.sent_via.is_empty() {
         let via: Vec<String> = m.sent_via.iter().map(|s| format!("{} ({})", s.esp, s.evidence)).collect();
         let _ = writeln!(out, "  Sent via: {}", via.join(", "));

@@ -391,6 +391,7 @@ pub(crate) mod hostile {
                 dkim: Some(s("so-dkim")),
                 dmarc: Some(s("so-dmarc")),
             }),
+            container: None,
             list_unsubscribe_post: false,
             mbox: false,
             parts: vec![PartSummary {
@@ -399,6 +400,7 @@ pub(crate) mod hostile {
                 kind: PartKind::Html,
                 charset: Some(s("charset")),
                 links: 1,
+                origin: None,
             }],
             links: vec![LinkReport {
                 url: url("link"),

@@ -45,6 +45,13 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     Some("If the message is genuine, raise the limit (see `linkaudit --help`)".into()),
                 ));
             }
+            Problem::UnreadableMsgProperty { property, why } => out.push(at_message(
+                &LA002,
+                LA002.severity,
+                None,
+                format!("the Outlook .msg's {property} could not be read ({why}); links only it holds were not audited"),
+                Some("Save the message as .eml from Outlook (File → Save As) and audit that".into()),
+            )),
             Problem::NoBody => out.push(at_message(
                 &LA003,
                 LA003.severity,
