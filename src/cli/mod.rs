@@ -14,6 +14,8 @@ mod run;
 #[cfg(feature = "watch")]
 mod sidecar;
 #[cfg(feature = "watch")]
+mod verdict;
+#[cfg(feature = "watch")]
 mod watch;
 
 use args::{Cli, Command};

@@ -16,7 +16,6 @@
 use std::collections::HashMap;
 use std::fs;
 use std::hash::Hasher;
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -30,11 +29,12 @@ use linkaudit::{Options, Severity};
 use notify::{PollWatcher, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, new_debouncer_opt, DebounceEventResult, FileIdMap};
 
-use super::args::{ColorWhen, WatchArgs, WatchFormat};
+use super::args::{WatchArgs, WatchFormat};
 use super::inputs::{open_regular, Input};
 use super::output::Exit;
 use super::run::{config_fail_on, load_config, options, read_error, threshold};
 use super::sidecar::Sidecars;
+use super::verdict::{show, Verdicts};
 
 /// A file a writer still holds open (modified, not yet closed) is read after this much quiet
 /// anyway, for platforms and file systems that report no close events.
@@ -61,20 +61,13 @@ pub fn run(args: &WatchArgs) -> Exit {
             return fail(&format!("cannot create {}: {e}", d.display()));
         }
     }
-    let color = match args.color {
-        ColorWhen::Always => true,
-        ColorWhen::Never => false,
-        ColorWhen::Auto => {
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
+    let verdicts = Verdicts::new(args.format, args.color, threshold);
     let canonical = args.dir.canonicalize().unwrap_or_else(|_| args.dir.clone());
     let mut state = Watch {
         args,
         canonical,
         opts,
-        threshold,
-        color,
+        verdicts,
         audited: HashMap::new(),
         pending: HashMap::new(),
         unreadable: HashMap::new(),
@@ -225,8 +218,7 @@ struct Watch<'a> {
     /// The watched folder's canonical path (events carry absolute paths).
     canonical: PathBuf,
     opts: Options,
-    threshold: Option<Severity>,
-    color: bool,
+    verdicts: Verdicts,
     /// Content hash of the version last audited, per file.
     audited: HashMap<PathBuf, u64>,
     pending: HashMap<PathBuf, PendingFile>,
@@ -411,7 +403,8 @@ impl Watch<'_> {
         let errors: String = sidecars.errors().iter().map(|e| self.error_line(path, &e.message)).collect();
         let moved_to = |failed: bool| if failed { &self.args.move_to_fail } else { &self.args.move_to_pass };
         let folder = |_failed: bool| scratch;
-        let (failed, written) = sidecars.finish(self.args.common.redact, self.threshold, folder, &name);
+        let (failed, written) =
+            sidecars.finish(self.args.common.redact, self.verdicts.threshold, folder, &name);
         if let Err(e) = written {
             eprintln!("linkaudit: warning: cannot write the reports of {}: {e}", show_path(path));
         }
@@ -468,7 +461,7 @@ impl Watch<'_> {
         summary.messages += 1;
         summary.links += m.links.len();
         summary.counts = (summary.counts.0 + e, summary.counts.1 + w, summary.counts.2 + i);
-        if self.threshold.is_some_and(|t| m.worst().is_some_and(|s| s >= t)) {
+        if self.verdicts.threshold.is_some_and(|t| m.worst().is_some_and(|s| s >= t)) {
             summary.failing += 1;
         }
         if let Some(worst) = m.worst().filter(|&s| summary.worst.as_ref().is_none_or(|(w, _)| s > *w)) {
@@ -498,64 +491,20 @@ impl Watch<'_> {
     }
 
     fn verdict_mark(&self, failed: bool) -> &'static str {
-        match (failed, self.color) {
-            (true, true) => "\x1b[1;31m✖\x1b[0m",
-            (true, false) => "✖",
-            (false, true) => "\x1b[1;32m✔\x1b[0m",
-            (false, false) => "✔",
-        }
+        self.verdicts.mark(failed)
     }
 
     fn verdict(&self, m: &MessageReport) -> String {
-        if self.args.format == WatchFormat::JsonLines {
-            return report::json_lines::render_message(m);
-        }
-        let (e, w, i) = m.counts();
-        let failed = self.threshold.is_some_and(|t| m.worst().is_some_and(|s| s >= t));
-        let mark = match (failed, self.color) {
-            (true, true) => "\x1b[1;31m✖\x1b[0m",
-            (true, false) => "✖",
-            (false, true) => "\x1b[1;32m✔\x1b[0m",
-            (false, false) => "✔",
-        };
-        let m = report::sanitize::message(m);
-        let worst = m
-            .worst()
-            .and_then(|s| m.findings.iter().find(|f| f.severity == s))
-            .map(|f| format!(" · {} {}", f.code, f.message))
-            .unwrap_or_default();
-        format!(
-            "{mark} {}  {} links · {e} error{} · {w} warning{} · {i} info{worst}\n",
-            report::sanitize::terminal(&m.display_source()),
-            m.links.len(),
-            if e == 1 { "" } else { "s" },
-            if w == 1 { "" } else { "s" },
-        )
+        self.verdicts.verdict(m)
     }
 
     fn error_line(&self, path: &Path, message: &str) -> String {
-        if self.args.format == WatchFormat::JsonLines {
-            let v = serde_json::json!({ "type": "error", "source": path.display().to_string(), "message": message });
-            return format!("{}\n", report::json::to_string(&v).unwrap_or_default());
-        }
-        format!("✖ {}  cannot audit: {}\n", show_path(path), show(message))
+        self.verdicts.error_line(&path.display().to_string(), message)
     }
 
     fn print(&self, text: &str) -> Result<(), Exit> {
-        let mut out = std::io::stdout().lock();
-        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Exit::Clean),
-            Err(e) => {
-                eprintln!("linkaudit: error: cannot write: {e}");
-                Err(Exit::Error)
-            }
-        }
+        self.verdicts.print(text)
     }
-}
-
-fn show(s: &str) -> std::borrow::Cow<'_, str> {
-    report::sanitize::display(s)
 }
 
 /// A path as messages print it: sanitised (file names are chosen by whoever saves the file).
