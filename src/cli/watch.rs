@@ -71,6 +71,7 @@ pub fn run(args: &WatchArgs) -> Exit {
         audited: HashMap::new(),
         pending: HashMap::new(),
         unreadable: HashMap::new(),
+        outcome: Exit::Clean,
     };
 
     // Start watching before the first scan, so nothing that lands in between is lost.
@@ -115,7 +116,8 @@ pub fn run(args: &WatchArgs) -> Exit {
         }
     }
     if args.once {
-        return Exit::Clean;
+        // As a batch run: 2 when something could not be audited, else 1 for findings.
+        return state.outcome;
     }
     let stop = Arc::new(AtomicBool::new(false));
     {
@@ -224,6 +226,9 @@ struct Watch<'a> {
     pending: HashMap<PathBuf, PendingFile>,
     /// Files that could not be looked at, with the error last reported.
     unreadable: HashMap<PathBuf, String>,
+    /// The exit code so far (for `--once`): `Error` once something could not be audited, else
+    /// `Findings` once a message failed `--fail-on`.
+    outcome: Exit,
 }
 
 impl Watch<'_> {
@@ -276,6 +281,7 @@ impl Watch<'_> {
                     return Ok(());
                 }
                 let line = self.error_line(&path, &message);
+                self.outcome = Exit::Error;
                 self.unreadable.insert(path, message);
                 self.print(&line)
             }
@@ -329,7 +335,10 @@ impl Watch<'_> {
         let (hash, read_as) = match content_hash(path, cap) {
             Ok(h) => h,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return self.print(&self.error_line(path, &read_error(&e))),
+            Err(e) => {
+                self.outcome = Exit::Error;
+                return self.print(&self.error_line(path, &read_error(&e)));
+            }
         };
         if self.audited.get(path) == Some(&hash) {
             return Ok(());
@@ -347,6 +356,7 @@ impl Watch<'_> {
                 self.audited.remove(path);
                 if self.args.once {
                     // No later pass will come: say so rather than stay silent.
+                    self.outcome = Exit::Error;
                     return self.print(&self.error_line(path, "it changed while it was read: not audited"));
                 }
                 return Ok(());
@@ -407,6 +417,11 @@ impl Watch<'_> {
             sidecars.finish(self.args.common.redact, self.verdicts.threshold, folder, &name);
         if let Err(e) = written {
             eprintln!("linkaudit: warning: cannot write the reports of {}: {e}", show_path(path));
+        }
+        if !errors.is_empty() {
+            self.outcome = Exit::Error;
+        } else if failed && self.outcome == Exit::Clean {
+            self.outcome = Exit::Findings;
         }
         let moved_to = moved_to(failed);
         if moved_to.is_some() && self.changed(path, read_as) {
