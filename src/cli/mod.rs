@@ -7,6 +7,8 @@ mod catalog_cmd;
 mod config;
 #[cfg(feature = "network")]
 mod domain_cmd;
+#[cfg(all(feature = "watch", feature = "network"))]
+mod imap;
 mod inputs;
 pub mod output;
 mod rules_cmd;

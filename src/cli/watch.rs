@@ -44,6 +44,10 @@ const TICK: Duration = Duration::from_millis(20);
 
 /// Runs the watch until Ctrl-C (exit 0), or until the folder disappears (exit 2).
 pub fn run(args: &WatchArgs) -> Exit {
+    #[cfg(feature = "network")]
+    if let Some(url) = args.dir.to_str().filter(|s| super::imap::is_mailbox_url(s)) {
+        return super::imap::run(args, url);
+    }
     let config = match load_config(&args.common) {
         Ok(c) => c,
         Err(e) => return fail(&e),

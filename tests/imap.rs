@@ -1,0 +1,351 @@
+//! `linkaudit watch imaps://…` against a real Dovecot the tests start on 127.0.0.1 (its own
+//! config, a throwaway CA): `--once` over seeded messages gives the findings of auditing the files
+//! directly, in both watch formats, and leaves every flag as it was; a message delivered while
+//! watching gets its verdict within seconds, exactly once; a dropped connection (the server
+//! restarted, messages delivered while it was down) loses nothing and repeats nothing; a wrong
+//! password, an untrusted certificate, a missing mailbox and an unreachable server are clear
+//! errors with exit code 2; `--move-to-fail` and `--keyword` change the mailbox when asked.
+#![cfg(unix)]
+
+#[path = "imap/dovecot.rs"]
+mod dovecot;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use dovecot::{Dovecot, PASSWORD};
+
+const BIN: &str = env!("CARGO_BIN_EXE_linkaudit");
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/quickstart").join(name)).unwrap()
+}
+
+/// A small message whose subject names it.
+fn message(subject: &str, host: &str) -> Vec<u8> {
+    format!(
+        "From: news@news.example.com\r\nTo: qa@example.org\r\nSubject: {subject}\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/html; charset=utf-8\r\n\r\n<html><body><a href=\"https://{host}/ls/click?upn=u001.{subject}\">go</a></body></html>\r\n"
+    )
+    .into_bytes()
+}
+
+fn linkaudit(args: &[&str], password: Option<&str>) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env_remove("LINKAUDIT_IMAP_PASSWORD")
+        .env_remove("LINKAUDIT_IMAP_TOKEN")
+        .env("HOME", "/nonexistent");
+    if let Some(p) = password {
+        cmd.env("LINKAUDIT_IMAP_PASSWORD", p);
+    }
+    cmd.output().unwrap()
+}
+
+fn once(d: &Dovecot, extra: &[&str]) -> Output {
+    let url = d.url("INBOX");
+    let ca = d.ca();
+    let mut args = vec!["watch", url.as_str(), "--once", "--ca-file", ca.to_str().unwrap()];
+    args.extend_from_slice(&["--no-config", "--expect", "track.example.com", "--color", "never"]);
+    args.extend_from_slice(extra);
+    linkaudit(&args, Some(PASSWORD))
+}
+
+fn lines(out: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+/// A message's JSON without the fields that name where it came from.
+fn findings_of(mut v: serde_json::Value) -> serde_json::Value {
+    if let Some(o) = v.as_object_mut() {
+        o.remove("source");
+    }
+    v
+}
+
+#[test]
+fn once_gives_the_findings_of_the_files_and_changes_no_flag() {
+    if !dovecot::available() {
+        return;
+    }
+    let d = Dovecot::start(None);
+    let names = ["newsletter.eml", "newsletter-fixed.eml"];
+    for (i, name) in names.iter().enumerate() {
+        d.deliver("", &format!("100{i}.M1P1.test"), &fixture(name));
+    }
+    let before = d.files("");
+
+    let out = once(&d, &["--format", "json-lines"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let got = lines(&out);
+    assert_eq!(got.len(), 2, "{got:?}");
+    for (i, name) in names.iter().enumerate() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/quickstart").join(name);
+        let direct = linkaudit(
+            &[
+                path.to_str().unwrap(),
+                "--no-config",
+                "--expect",
+                "track.example.com",
+                "--format",
+                "json-lines",
+            ],
+            None,
+        );
+        let direct: Vec<serde_json::Value> = String::from_utf8_lossy(&direct.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let direct = direct.into_iter().find(|v| v["type"] == "message").unwrap();
+        let source = got[i]["source"].as_str().unwrap();
+        assert!(source.starts_with(&format!("{};UIDVALIDITY=", d.url("INBOX"))), "{source}");
+        assert!(source.ends_with(&format!(";UID={}", i + 1)), "{source}");
+        assert_eq!(findings_of(got[i].clone()), findings_of(direct), "{name}");
+    }
+
+    // The text format: one line per message, the failing one first (UID order).
+    let out = once(&d, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let text_lines: Vec<&str> = text.lines().collect();
+    assert_eq!(text_lines.len(), 2, "{text}");
+    assert!(
+        text_lines[0].starts_with("✖ imaps://qa@127.0.0.1:") && text_lines[0].contains("LA201"),
+        "{text}"
+    );
+    assert!(text_lines[1].starts_with("✔ ") && text_lines[1].contains(";UID=2  22 links"), "{text}");
+
+    // --fail-on never: exit 0; --since a future date: nothing to audit, exit 0.
+    assert_eq!(once(&d, &["--fail-on", "never"]).status.code(), Some(0));
+    let out = once(&d, &["--since", "2099-01-01"]);
+    assert_eq!(
+        (out.status.code(), out.stdout.len()),
+        (Some(0), 0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Read-only: not one flag changed (no \Seen), nothing moved.
+    assert_eq!(d.files(""), before, "{}", d.log());
+}
+
+/// A running watch.
+struct Watch {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    errors: mpsc::Receiver<String>,
+}
+
+fn watch(d: &Dovecot, extra: &[&str]) -> Watch {
+    let mut child = Command::new(BIN)
+        .arg("watch")
+        .arg(d.url("INBOX"))
+        .arg("--ca-file")
+        .arg(d.ca())
+        .args([
+            "--no-config",
+            "--expect",
+            "track.example.com",
+            "--format",
+            "json-lines",
+            "--reconnect-ms",
+            "200",
+        ])
+        .args(extra)
+        .env("LINKAUDIT_IMAP_PASSWORD", PASSWORD)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, lines) = mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let (etx, errors) = mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = etx.send(line);
+        }
+    });
+    let w = Watch { child, lines, errors };
+    w.wait_stderr("watching imaps://", 20);
+    w
+}
+
+impl Watch {
+    fn wait_stderr(&self, what: &str, secs: u64) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        let mut seen = Vec::new();
+        while Instant::now() < deadline {
+            if let Ok(l) = self.errors.recv_timeout(Duration::from_millis(100)) {
+                let done = l.contains(what);
+                seen.push(l);
+                if done {
+                    return seen;
+                }
+            }
+        }
+        panic!("no {what:?} on stderr within {secs} s: {seen:?}");
+    }
+
+    /// Verdicts arriving within `secs`, until `n` have come.
+    fn verdicts(&self, n: usize, secs: f64) -> Vec<serde_json::Value> {
+        let deadline = Instant::now() + Duration::from_secs_f64(secs);
+        let mut out = Vec::new();
+        while out.len() < n && Instant::now() < deadline {
+            if let Ok(l) = self.lines.recv_timeout(Duration::from_millis(50)) {
+                out.push(serde_json::from_str(&l).unwrap());
+            }
+        }
+        out
+    }
+
+    fn stop(mut self) -> Option<i32> {
+        unsafe {
+            libc::kill(self.child.id() as i32, libc::SIGINT);
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                return s.code();
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        None
+    }
+}
+
+fn subjects(v: &[serde_json::Value]) -> Vec<String> {
+    v.iter().map(|m| m["subject"].as_str().unwrap_or("?").to_string()).collect()
+}
+
+#[test]
+fn a_message_delivered_while_watching_gets_one_verdict_within_seconds() {
+    if !dovecot::available() {
+        return;
+    }
+    let d = Dovecot::start(None);
+    d.deliver("", "1.M1.test", &message("first", "track.example.com"));
+    let before_files = d.files("");
+    let w = watch(&d, &[]);
+    assert_eq!(subjects(&w.verdicts(1, 10.0)), ["first"]);
+
+    let start = Instant::now();
+    d.deliver("", "2.M2.test", &message("second", "u1234567.ct.sendgrid.net"));
+    let got = w.verdicts(1, 10.0);
+    let latency = start.elapsed();
+    assert_eq!(subjects(&got), ["second"]);
+    assert!(latency < Duration::from_secs(5), "{latency:?}");
+    eprintln!("IMAP IDLE latency, delivery to verdict: {latency:?}");
+    // Exactly once: nothing more comes.
+    assert!(w.verdicts(1, 1.5).is_empty());
+    assert_eq!(w.stop(), Some(0));
+    // Still read-only: the first message kept its (absent) flags.
+    let after = d.files("");
+    assert!(before_files.iter().all(|f| after.contains(f)), "{before_files:?} → {after:?}");
+}
+
+#[test]
+fn a_dropped_connection_loses_nothing_and_repeats_nothing() {
+    if !dovecot::available() {
+        return;
+    }
+    let mut d = Dovecot::start(None);
+    d.deliver("", "1.M1.test", &message("before", "track.example.com"));
+    let w = watch(&d, &[]);
+    assert_eq!(subjects(&w.verdicts(1, 10.0)), ["before"]);
+
+    // The server goes away; two messages land while it is down; it comes back.
+    d.stop();
+    d.deliver("", "2.M2.test", &message("while-down-1", "track.example.com"));
+    d.deliver("", "3.M3.test", &message("while-down-2", "track.example.com"));
+    w.wait_stderr("reconnecting", 10);
+    thread::sleep(Duration::from_millis(500));
+    d.restart();
+    w.wait_stderr("reconnected", 20);
+    let got = w.verdicts(2, 10.0);
+    assert_eq!(subjects(&got), ["while-down-1", "while-down-2"]);
+    // And the watch goes on after the reconnection.
+    d.deliver("", "4.M4.test", &message("after", "track.example.com"));
+    assert_eq!(subjects(&w.verdicts(1, 10.0)), ["after"]);
+    assert!(w.verdicts(1, 1.5).is_empty(), "a message was audited twice");
+    assert_eq!(w.stop(), Some(0));
+}
+
+#[test]
+fn bad_input_is_a_clear_error() {
+    if !dovecot::available() {
+        return;
+    }
+    let d = Dovecot::start(None);
+    let url = d.url("INBOX");
+    let ca = d.ca();
+    let ca = ca.to_str().unwrap();
+    let cases: Vec<(Vec<String>, Option<&str>, &str)> = vec![
+        (vec![url.clone(), "--ca-file".into(), ca.into()], Some("wrong"), "wrong user name or password"),
+        (vec![url.clone()], Some(PASSWORD), "certificate of 127.0.0.1 is not trusted"),
+        (
+            vec![d.url("Nope"), "--ca-file".into(), ca.into()],
+            Some(PASSWORD),
+            "cannot open the mailbox \"Nope\"",
+        ),
+        (
+            vec![
+                format!("imaps://qa@127.0.0.1:{}/INBOX", dovecot::free_port()),
+                "--ca-file".into(),
+                ca.into(),
+            ],
+            Some(PASSWORD),
+            "cannot connect to 127.0.0.1:",
+        ),
+        (vec![url.clone()], None, "no password for qa on 127.0.0.1: set LINKAUDIT_IMAP_PASSWORD"),
+        (vec!["imaps://qa:pw@127.0.0.1/INBOX".into()], None, "password in the URL"),
+    ];
+    for (args, password, want) in cases {
+        let mut all = vec!["watch".to_string()];
+        all.extend(args.iter().cloned());
+        all.extend(["--once", "--no-config", "--imap-timeout", "5"].map(String::from));
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        let out = linkaudit(&all, password);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(want), "{args:?}: {stderr}");
+        assert!(!stderr.contains(PASSWORD), "{stderr}");
+    }
+}
+
+#[test]
+fn moves_and_keywords_only_when_asked() {
+    if !dovecot::available() {
+        return;
+    }
+    let d = Dovecot::start(None);
+    d.deliver("", "1.M1.test", &fixture("newsletter.eml"));
+    d.deliver("", "2.M2.test", &fixture("newsletter-fixed.eml"));
+    let out = once(&d, &["--move-to-fail", "QA-fail", "--keyword"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    // The failing message moved into QA-fail (created on first use), the passing one stayed,
+    // marked with the keyword: Dovecot names keywords by letter, in dovecot-keywords.
+    assert_eq!(d.files("QA-fail").len(), 1, "{}", d.log());
+    let inbox = d.files("");
+    assert_eq!(inbox.len(), 1, "{inbox:?}");
+    let keywords = std::fs::read_to_string(d.maildir().join("dovecot-keywords")).unwrap_or_default();
+    assert!(keywords.contains("linkaudit-pass"), "{keywords}");
+    let letter =
+        keywords.lines().find(|l| l.ends_with("linkaudit-pass")).and_then(|l| l.split(' ').next()).unwrap();
+    let letter = (b'a' + letter.parse::<u8>().unwrap()) as char;
+    assert!(inbox.iter().next().unwrap().rsplit(":2,").next().unwrap().contains(letter), "{inbox:?}");
+    let fail_keywords =
+        std::fs::read_to_string(d.maildir().join(".QA-fail/dovecot-keywords")).unwrap_or_default();
+    assert!(fail_keywords.contains("linkaudit-fail"), "{fail_keywords}");
+}
