@@ -151,3 +151,45 @@ fn codes() {
     assert_eq!(code_number(None, "UIDVALIDITY"), None);
     assert_eq!(code_word(Some("nonexistent")), Some("NONEXISTENT".into()));
 }
+
+proptest::proptest! {
+    /// Any bytes: no panic, and a response taken is never longer than the input.
+    #[test]
+    fn any_bytes(data in proptest::collection::vec(proptest::num::u8::ANY, 0..600)) {
+        let mut rest = data.as_slice();
+        while let Ok(Some((_, used))) = parse(rest, &L) {
+            proptest::prop_assert!(used > 0 && used <= rest.len());
+            rest = &rest[used..];
+        }
+    }
+
+    /// A FETCH of any body (CRLF, braces and `)` included) gives that body back, byte for
+    /// byte, whatever comes around it; any cut before its end is incomplete.
+    #[test]
+    fn fetch_round_trip(
+        body in proptest::collection::vec(proptest::num::u8::ANY, 0..100),
+        uid in 1u32..,
+        flags in proptest::sample::subsequence(vec!["\\Seen", "\\Flagged", "$Label1", "linkaudit-pass"], 0..4),
+    ) {
+        let mut wire = format!("* 9 FETCH (UID {uid} FLAGS ({}) BODY[]<0> {{{}}}\r\n", flags.join(" "), body.len()).into_bytes();
+        wire.extend_from_slice(&body);
+        wire.extend_from_slice(b")\r\n");
+        let whole = wire.len();
+        wire.extend_from_slice(b"L1 OK done\r\n");
+        let (r, used) = parse(&wire, &L).unwrap().unwrap();
+        proptest::prop_assert_eq!(used, whole);
+        proptest::prop_assert_eq!(
+            r,
+            Response::Fetch(Fetch {
+                seq: 9,
+                uid: Some(uid),
+                size: None,
+                flags: Some(flags.iter().map(|f| f.to_string()).collect()),
+                body: Some(body.clone()),
+            })
+        );
+        for cut in [0, whole / 2, whole - 1] {
+            proptest::prop_assert_eq!(parse(&wire[..cut], &L), Ok(None));
+        }
+    }
+}
