@@ -349,3 +349,87 @@ fn moves_and_keywords_only_when_asked() {
         std::fs::read_to_string(d.maildir().join(".QA-fail/dovecot-keywords")).unwrap_or_default();
     assert!(fail_keywords.contains("linkaudit-fail"), "{fail_keywords}");
 }
+
+/// A tiny OAuth2 introspection endpoint (RFC 7662) on 127.0.0.1: `good-token` is active for
+/// the test user, anything else is not.
+fn introspection_server() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://127.0.0.1:{}/introspect", listener.local_addr().unwrap().port());
+    thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut req = Vec::new();
+            let mut buf = [0u8; 4096];
+            // The head, then as many body bytes as Content-Length says.
+            loop {
+                let n = std::io::Read::read(&mut conn, &mut buf).unwrap_or(0);
+                if n == 0 {
+                    break;
+                }
+                req.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&req).to_string();
+                if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                    let len = head
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().to_string())
+                        })
+                        .and_then(|v| v.parse::<usize>().ok())
+                        .unwrap_or(0);
+                    if body.len() >= len {
+                        break;
+                    }
+                }
+            }
+            let text = String::from_utf8_lossy(&req);
+            let json = if text.contains("good-token") {
+                format!("{{\"active\":true,\"username\":\"{}\"}}", dovecot::USER)
+            } else {
+                "{\"active\":false}".to_string()
+            };
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{json}",
+                json.len()
+            );
+            let _ = std::io::Write::write_all(&mut conn, reply.as_bytes());
+        }
+    });
+    url
+}
+
+#[test]
+fn xoauth2_logs_in_with_a_token() {
+    if !dovecot::available() {
+        return;
+    }
+    let d = Dovecot::start(Some(&introspection_server()));
+    d.deliver("", "1.M1.test", &fixture("newsletter-fixed.eml"));
+    let url = d.url("INBOX");
+    let ca = d.ca();
+    let run = |token: &str| {
+        let out = Command::new(BIN)
+            .args(["watch", &url, "--once", "--oauth2", "--no-config", "--expect", "track.example.com"])
+            .arg("--ca-file")
+            .arg(&ca)
+            .env_remove("LINKAUDIT_IMAP_PASSWORD")
+            .env("LINKAUDIT_IMAP_TOKEN", token)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stdout, stderr) = run("good-token");
+    assert_eq!(code, Some(0), "{stdout}{stderr}\n{}", d.log());
+    assert!(stdout.contains("22 links"), "{stdout}");
+    assert!(d.log().contains("method=XOAUTH2"), "{}", d.log());
+    let (code, _, stderr) = run("expired-token");
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("refused the login of qa (XOAUTH2)"), "{stderr}");
+    assert!(!stderr.contains("expired-token"), "{stderr}");
+}
