@@ -433,3 +433,97 @@ fn xoauth2_logs_in_with_a_token() {
     assert!(stderr.contains("refused the login of qa (XOAUTH2)"), "{stderr}");
     assert!(!stderr.contains("expired-token"), "{stderr}");
 }
+
+#[test]
+fn starttls_password_file_and_polling() {
+    if !dovecot::available() {
+        return;
+    }
+    let d = Dovecot::start(None);
+    d.deliver("", "1.M1.test", &fixture("newsletter-fixed.eml"));
+    let pw = d.dir.path().join("pw");
+    std::fs::write(&pw, format!("{PASSWORD}\n")).unwrap();
+    let ca = d.ca();
+    let url = format!("imap://qa@127.0.0.1:{}/INBOX", d.plain_port);
+    let base = ["watch", url.as_str(), "--once", "--no-config", "--expect", "track.example.com"];
+    // imap:// upgrades with STARTTLS (the certificate checked as for imaps://); the password
+    // comes from the file.
+    let mut args = base.to_vec();
+    args.extend(["--ca-file", ca.to_str().unwrap(), "--password-file", pw.to_str().unwrap()]);
+    let out = linkaudit(&args, None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("22 links"));
+    assert!(d.log().lines().any(|l| l.contains("Login: user=<qa>") && l.contains("TLS")), "{}", d.log());
+    let mut args = base.to_vec();
+    args.extend(["--password-file", pw.to_str().unwrap()]);
+    let out = linkaudit(&args, None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not trusted"));
+
+    // Polling instead of IDLE: a delivered message still gets one verdict.
+    let w = watch(&d, &["--poll", "--poll-interval", "100", "--new-only"]);
+    d.deliver("", "2.M2.test", &message("polled", "track.example.com"));
+    assert_eq!(subjects(&w.verdicts(1, 10.0)), ["polled"]);
+    assert!(w.verdicts(1, 1.0).is_empty());
+    assert_eq!(w.stop(), Some(0));
+}
+
+#[test]
+fn the_input_limit_holds_for_mailbox_messages() {
+    if !dovecot::available() {
+        return;
+    }
+    // 1.5 MiB with CRLF line ends (what the server sends back), audited with a 1 MiB limit:
+    // only 1 MiB + 1 byte is fetched, and the findings are those of the file with that limit.
+    let mut big = message("big", "u1234567.ct.sendgrid.net");
+    while big.len() < 3 << 19 {
+        big.extend_from_slice(b"<p>padding padding padding padding padding padding padding</p>\r\n");
+    }
+    let d = Dovecot::start(None);
+    d.deliver("", "1.M1.test", &big);
+    let file = d.dir.path().join("big.eml");
+    std::fs::write(&file, &big).unwrap();
+    let out = once(&d, &["--format", "json-lines", "--max-input-mb", "1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let got = lines(&out);
+    let direct = linkaudit(
+        &[
+            file.to_str().unwrap(),
+            "--no-config",
+            "--expect",
+            "track.example.com",
+            "--format",
+            "json-lines",
+            "--max-input-mb",
+            "1",
+        ],
+        None,
+    );
+    let direct: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&direct.stdout).lines().next().unwrap()).unwrap();
+    assert_eq!(got.len(), 1);
+    assert!(got[0].to_string().contains("LA004"), "no limit finding: {}", got[0]);
+    assert_eq!(findings_of(got[0].clone()), findings_of(direct));
+}
+
+#[test]
+fn a_message_that_cannot_be_fetched_is_reported_and_the_rest_audited() {
+    if !dovecot::available() {
+        return;
+    }
+    let d = Dovecot::start(None);
+    d.deliver("", "1.M1.test", &message("unreadable", "track.example.com"));
+    d.deliver("", "2.M2.test", &message("fine", "track.example.com"));
+    // The mail processes run as nobody: a root-owned file they may not read cannot be fetched.
+    let locked = d.maildir().join("new/1.M1.test");
+    std::os::unix::fs::chown(&locked, Some(0), Some(0)).unwrap();
+    std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
+    // Dovecot ends the session when a FETCH fails: the watch reconnects, and after three tries
+    // reports the message and goes on.
+    let out = once(&d, &["--format", "json-lines", "--reconnect-ms", "50"]);
+    let got = lines(&out);
+    assert_eq!(out.status.code(), Some(2), "{got:?} {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(got.len(), 2, "{got:?} {}\n{}", String::from_utf8_lossy(&out.stderr), d.log());
+    assert_eq!(got[0]["type"], "error", "{got:?}");
+    assert_eq!(got[1]["subject"], "fine", "{got:?}");
+}

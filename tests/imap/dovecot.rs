@@ -50,7 +50,10 @@ fn dovecot_bin() -> &'static str {
 
 pub struct Dovecot {
     pub dir: tempfile::TempDir,
+    /// The imaps port (TLS from the start).
     pub port: u16,
+    /// The imap port (plain text, STARTTLS offered).
+    pub plain_port: u16,
     child: Option<Child>,
 }
 
@@ -62,8 +65,7 @@ pub fn free_port() -> u16 {
 static INSTANCE: AtomicUsize = AtomicUsize::new(0);
 
 impl Dovecot {
-    /// Starts Dovecot with `extra` added to its config (`OAUTH2_URL` in it is replaced by the
-    /// introspection URL given).
+    /// Starts Dovecot; with an introspection URL, XOAUTH2 logins are checked against it.
     pub fn start(oauth2_url: Option<&str>) -> Dovecot {
         let dir = tempfile::Builder::new().prefix("linkaudit-imap").tempdir().unwrap();
         let t = dir.path();
@@ -78,6 +80,7 @@ impl Dovecot {
         fs::write(t.join("users"), format!("{USER}:{{PLAIN}}{PASSWORD}::::::\n")).unwrap();
         fs::set_permissions(t.join("users"), fs::Permissions::from_mode(0o644)).unwrap();
         let port = free_port();
+        let plain_port = free_port();
         let n = INSTANCE.fetch_add(1, Ordering::SeqCst);
         let td = t.display();
         let (mechanisms, oauth2) = match oauth2_url {
@@ -101,18 +104,18 @@ impl Dovecot {
         };
         let conf = format!(
             "instance_name = linkaudit-test-{pid}-{n}\nbase_dir = {td}/run\nstate_dir = {td}/state\n\
-             log_path = {td}/dovecot.log\nprotocols = imap\nlisten = 127.0.0.1\nssl = required\n\
+             log_path = {td}/dovecot.log\nprotocols = imap\nlisten = 127.0.0.1\nssl = yes\n\
              ssl_cert = <{td}/server.pem\nssl_key = <{td}/server.key\ndefault_login_user = dovenull\n\
              default_internal_user = dovecot\nauth_mechanisms = {mechanisms}\n{oauth2}\
              passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {td}/users\n}}\n\
              userdb {{\n  driver = static\n  args = uid=nobody gid=nogroup home={td}/mail/%u\n}}\n\
              mail_location = maildir:~/Maildir\n\
-             service imap-login {{\n  inet_listener imap {{\n    port = 0\n  }}\n  inet_listener imaps {{\n    \
+             service imap-login {{\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {plain_port}\n  }}\n  inet_listener imaps {{\n    \
              address = 127.0.0.1\n    port = {port}\n    ssl = yes\n  }}\n}}\n",
             pid = std::process::id(),
         );
         fs::write(t.join("dovecot.conf"), conf).unwrap();
-        let mut d = Dovecot { dir, port, child: None };
+        let mut d = Dovecot { dir, port, plain_port, child: None };
         d.run();
         d
     }

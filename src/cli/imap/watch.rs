@@ -30,6 +30,11 @@ const TICK: Duration = Duration::from_millis(200);
 const NO_IDLE_POLL: Duration = Duration::from_secs(10);
 /// Longest wait between reconnection attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
+/// Reconnections `--once` makes before it gives up.
+const ONCE_RECONNECTS: u32 = 5;
+/// Connections lost while one message was fetched before it is reported as unfetchable and
+/// passed over (Dovecot ends the session when it cannot read a message).
+const FETCH_ATTEMPTS: u32 = 3;
 
 /// What has been handled: the mailbox's UIDVALIDITY, the highest UID handled in it, and (to
 /// skip them if the mailbox is rebuilt) hashes of the contents audited.
@@ -39,6 +44,8 @@ pub struct Seen {
     last_uid: u32,
     rebuilt: bool,
     contents: HashSet<u64>,
+    /// The UID whose fetch lost the connection, and how many times.
+    failing: Option<(u32, u32)>,
 }
 
 pub struct MailWatch<'a> {
@@ -76,51 +83,47 @@ impl MailWatch<'_> {
     }
 
     pub fn run(&mut self) -> Exit {
-        let (mut client, mailbox) = match self.connect() {
+        // The first connection must work: a wrong password or an unreachable server is exit 2.
+        let first = match self.connect() {
             Ok(c) => c,
             Err(e) => return fail(&e.message),
         };
-        let at_start = if self.args.new_only && !self.args.once { Start::Skip } else { Start::Audit };
-        if let Err(e) = self.catch_up(&mut client, mailbox, at_start) {
-            if let Some(exit) = self.output {
-                return exit;
-            }
-            if e.kind != Kind::Network || self.args.once {
-                return fail(&e.message);
-            }
-            warn(&format!("{}: reconnecting", e.message));
-        }
-        if self.args.once {
-            client.logout();
-            return if self.errored {
-                Exit::Error
-            } else if self.failed {
-                Exit::Findings
-            } else {
-                Exit::Clean
-            };
-        }
+        let start = if self.args.new_only && !self.args.once { Start::Skip } else { Start::Audit };
         let stop = Arc::new(AtomicBool::new(false));
-        {
+        if !self.args.once {
             let stop = Arc::clone(&stop);
             let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
         }
-        eprintln!("watching {} (Ctrl-C to stop)", show(&self.url.show(None)));
-        let mut client = Some(client);
+        // A connection whose catch-up is due, and the one being watched.
+        let mut fresh = Some((first.0, first.1, start));
+        let mut client: Option<Client> = None;
+        let mut watching = false;
+        let mut reconnects = 0;
         let mut backoff = Duration::from_millis(self.args.imap.reconnect_ms.max(10));
         while !stop.load(Ordering::SeqCst) {
-            let result = match client.as_mut() {
-                Some(c) => self.session(c, &stop),
-                None => match self.connect() {
-                    Ok((mut c, mailbox)) => {
+            let result = if let Some((mut c, mailbox, start)) = fresh.take() {
+                let r = self.catch_up(&mut c, mailbox, start);
+                client = Some(c);
+                r
+            } else if let Some(c) = client.as_mut() {
+                if self.args.once {
+                    break;
+                }
+                if !watching {
+                    eprintln!("watching {} (Ctrl-C to stop)", show(&self.url.show(None)));
+                    watching = true;
+                }
+                self.session(c, &stop)
+            } else {
+                match self.connect() {
+                    Ok((c, mailbox)) => {
                         eprintln!("reconnected to {}", show(&self.url.show(None)));
                         backoff = Duration::from_millis(self.args.imap.reconnect_ms.max(10));
-                        let r = self.catch_up(&mut c, mailbox, Start::Audit);
-                        client = Some(c);
-                        r
+                        fresh = Some((c, mailbox, Start::Audit));
+                        Ok(())
                     }
                     Err(e) => Err(e),
-                },
+                }
             };
             match result {
                 Ok(()) => {}
@@ -128,6 +131,10 @@ impl MailWatch<'_> {
                 Err(e) if e.kind == Kind::Fatal => return fail(&e.message),
                 Err(e) => {
                     client = None;
+                    reconnects += 1;
+                    if self.args.once && reconnects > ONCE_RECONNECTS {
+                        return fail(&e.message);
+                    }
                     warn(&format!("{}: reconnecting in {}", e.message, seconds(backoff)));
                     sleep_unless(&stop, backoff);
                     backoff = (backoff * 2).min(MAX_BACKOFF);
@@ -137,7 +144,16 @@ impl MailWatch<'_> {
         if let Some(c) = client {
             c.logout();
         }
-        Exit::Clean
+        if !self.args.once {
+            return Exit::Clean;
+        }
+        if self.errored {
+            Exit::Error
+        } else if self.failed {
+            Exit::Findings
+        } else {
+            Exit::Clean
+        }
     }
 
     /// Waits for news (IDLE, or a poll), then audits what arrived; until stopped or an error.
@@ -223,7 +239,22 @@ impl MailWatch<'_> {
                 let line = self.verdicts.error_line(&source, &format!("cannot fetch it: {}", e.message));
                 return self.print(&line);
             }
-            Err(e) => return Err(e),
+            Err(e) => {
+                // The connection was lost while fetching this message: after a few times it is
+                // the message, not the network. Report it, pass over it, and reconnect.
+                let attempts = match self.seen.failing {
+                    Some((u, n)) if u == uid => n + 1,
+                    _ => 1,
+                };
+                self.seen.failing = Some((uid, attempts));
+                if e.kind == Kind::Network && attempts >= FETCH_ATTEMPTS {
+                    self.errored = true;
+                    self.seen.last_uid = uid;
+                    let line = self.verdicts.error_line(&source, &format!("cannot fetch it: {}", e.message));
+                    self.print(&line)?;
+                }
+                return Err(e);
+            }
         };
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         body.hash(&mut hasher);
