@@ -41,7 +41,7 @@ pub enum Command {
     },
     /// Print the man page (roff).
     Man,
-    /// Audit every test send saved into a folder, as it lands.
+    /// Audit every test send as it lands: in a folder, or in a mailbox (imaps://…).
     #[cfg(feature = "watch")]
     Watch(Box<WatchArgs>),
     /// Check a tracking domain's setup: CNAME to the ESP, HTTPS certificate, HEAD / on the root,
@@ -425,8 +425,9 @@ pub struct ImapArgs {
     #[arg(long, value_name = "MS", default_value_t = 1000, hide = true)]
     pub reconnect_ms: u64,
 
-    /// IDLE is renewed after this many seconds (servers end it after 30 minutes).
-    #[arg(long, value_name = "SECS", default_value_t = 1500, hide = true)]
+    /// IDLE is renewed after this many seconds (servers end it after 30 minutes; a connection
+    /// that died without a word is noticed at the renewal).
+    #[arg(long, value_name = "SECS", default_value_t = 300, hide = true)]
     pub idle_secs: u64,
 }
 

@@ -453,13 +453,16 @@ impl Client {
         self.command("NOOP")
     }
 
-    /// Starts IDLE; returns once the server has accepted it.
-    pub fn idle(&mut self) -> Result<String> {
+    /// Starts IDLE; returns its tag once the server has accepted it, and whether news (EXISTS)
+    /// came before that (a message that landed between the last search and IDLE).
+    pub fn idle(&mut self) -> Result<(String, bool)> {
         let tag = self.next_tag();
         self.send(&format!("{tag} IDLE"))?;
+        let mut news = false;
         loop {
             match self.read()? {
-                Response::Continue(_) => return Ok(tag),
+                Response::Continue(_) => return Ok((tag, news)),
+                Response::Exists(_) => news = true,
                 Response::Tagged { tag: t, text, .. } if t == tag => {
                     return Err(Error::new(Kind::Refused, format!("IDLE refused: {text}")))
                 }

@@ -167,9 +167,9 @@ impl MailWatch<'_> {
         let renew = Duration::from_secs(self.args.imap.idle_secs.max(1));
         while !stop.load(Ordering::SeqCst) {
             if idle {
-                let tag = c.idle()?;
+                let (tag, news) = c.idle()?;
                 let started = Instant::now();
-                while !stop.load(Ordering::SeqCst) && started.elapsed() < renew {
+                while !news && !stop.load(Ordering::SeqCst) && started.elapsed() < renew {
                     if c.idle_wait(TICK)? == Idle::News {
                         break;
                     }
