@@ -103,6 +103,9 @@ A CI gate: every message in a folder, GitHub annotations, exit 1 on errors, 2 wh
 \fBlinkaudit watch ~/test\-sends \-\-expect track.example.com\fR
 A verdict for every test send the moment it is saved into the folder.
 .TP
+\fBLINKAUDIT_IMAP_PASSWORD=... linkaudit watch imaps://qa@mail.example.com/INBOX \-\-expect track.example.com\fR
+The same for every test send landing in the QA mailbox (read-only; \fB\-\-once\fR audits it and exits).
+.TP
 \fBlinkaudit domain track.example.com \-\-esp sendgrid\fR
 Check the tracking domain's CNAME, certificate and HTTPS answer (uses the network).
 .TP
