@@ -332,11 +332,12 @@ fn moves_and_keywords_only_when_asked() {
     let d = Dovecot::start(None);
     d.deliver("", "1.M1.test", &fixture("newsletter.eml"));
     d.deliver("", "2.M2.test", &fixture("newsletter-fixed.eml"));
-    let out = once(&d, &["--move-to-fail", "QA-fail", "--keyword"]);
+    // A non-ASCII name goes over the wire in modified UTF-7, as Dovecot also names its folder.
+    let out = once(&d, &["--move-to-fail", "QA-geprüft", "--keyword"]);
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
-    // The failing message moved into QA-fail (created on first use), the passing one stayed,
+    // The failing message moved into QA-geprüft (created on first use), the passing one stayed,
     // marked with the keyword: Dovecot names keywords by letter, in dovecot-keywords.
-    assert_eq!(d.files("QA-fail").len(), 1, "{}", d.log());
+    assert_eq!(d.files("QA-gepr&APw-ft").len(), 1, "{}", d.log());
     let inbox = d.files("");
     assert_eq!(inbox.len(), 1, "{inbox:?}");
     let keywords = std::fs::read_to_string(d.maildir().join("dovecot-keywords")).unwrap_or_default();
@@ -346,7 +347,7 @@ fn moves_and_keywords_only_when_asked() {
     let letter = (b'a' + letter.parse::<u8>().unwrap()) as char;
     assert!(inbox.iter().next().unwrap().rsplit(":2,").next().unwrap().contains(letter), "{inbox:?}");
     let fail_keywords =
-        std::fs::read_to_string(d.maildir().join(".QA-fail/dovecot-keywords")).unwrap_or_default();
+        std::fs::read_to_string(d.maildir().join(".QA-gepr&APw-ft/dovecot-keywords")).unwrap_or_default();
     assert!(fail_keywords.contains("linkaudit-fail"), "{fail_keywords}");
 }
 

@@ -508,12 +508,8 @@ impl Client {
 }
 
 fn quote_mailbox(mailbox: &str) -> Result<String> {
-    auth::quoted(mailbox).ok_or_else(|| {
-        Error::new(
-            Kind::Fatal,
-            format!("the mailbox name {mailbox:?} is not plain ASCII: not supported yet (modified UTF-7)"),
-        )
-    })
+    auth::quoted(&super::url::mailbox_utf7(mailbox))
+        .ok_or_else(|| Error::new(Kind::Fatal, format!("the mailbox name {mailbox:?} holds a line break")))
 }
 
 fn refusal(cmd: &str, code: Option<&str>, text: &str) -> String {

@@ -98,6 +98,40 @@ const USER: &percent_encoding::AsciiSet =
 const MAILBOX: &percent_encoding::AsciiSet =
     &percent_encoding::CONTROLS.add(b'%').add(b' ').add(b';').add(b'?').add(b'#');
 
+/// A mailbox name as IMAP4rev1 spells it on the wire: modified UTF-7 (RFC 3501 5.1.3) — printable
+/// ASCII as itself, `&` as `&-`, anything else as UTF-16 in base64 (`,` for `/`) between `&` and
+/// `-`.
+pub fn mailbox_utf7(name: &str) -> String {
+    use base64::Engine as _;
+    fn flush(pending: &mut Vec<u16>, out: &mut String) {
+        if pending.is_empty() {
+            return;
+        }
+        let bytes: Vec<u8> = pending.iter().flat_map(|u| u.to_be_bytes()).collect();
+        out.push('&');
+        out.push_str(&base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes).replace('/', ","));
+        out.push('-');
+        pending.clear();
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut pending = Vec::new();
+    for c in name.chars() {
+        if (' '..='~').contains(&c) {
+            flush(&mut pending, &mut out);
+            if c == '&' {
+                out.push_str("&-");
+            } else {
+                out.push(c);
+            }
+        } else {
+            let mut buf = [0u16; 2];
+            pending.extend_from_slice(c.encode_utf16(&mut buf));
+        }
+    }
+    flush(&mut pending, &mut out);
+    out
+}
+
 fn decode(s: &str, what: &str) -> Result<String, String> {
     let decoded = percent_decode_str(s)
         .decode_utf8()
@@ -159,6 +193,21 @@ mod tests {
         }
         assert!(!is_mailbox_url("./imap"));
         assert!(!is_mailbox_url("imap:"));
+    }
+
+    #[test]
+    fn modified_utf7() {
+        let cases = [
+            ("INBOX", "INBOX"),
+            ("~peter/mail/台北/日本語", "~peter/mail/&U,BTFw-/&ZeVnLIqe-"),
+            ("Tom & Jerry", "Tom &- Jerry"),
+            ("Prüfung", "Pr&APw-fung"),
+            ("😀", "&2D3eAA-"),
+            ("", ""),
+        ];
+        for (name, wire) in cases {
+            assert_eq!(mailbox_utf7(name), wire, "{name}");
+        }
     }
 
     #[test]
