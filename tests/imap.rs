@@ -460,6 +460,20 @@ fn starttls_password_file_and_polling() {
     let out = linkaudit(&args, None);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not trusted"));
+    // ~/.netrc, when neither a file nor the environment gives the password.
+    std::fs::write(
+        d.dir.path().join(".netrc"),
+        format!("machine 127.0.0.1\n  login qa\n  password {PASSWORD}\n"),
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .args(base)
+        .args(["--ca-file", ca.to_str().unwrap()])
+        .env_remove("LINKAUDIT_IMAP_PASSWORD")
+        .env("HOME", d.dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 
     // Polling instead of IDLE: a delivered message still gets one verdict.
     let w = watch(&d, &["--poll", "--poll-interval", "100", "--new-only"]);

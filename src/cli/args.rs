@@ -396,7 +396,7 @@ pub struct WatchArgs {
 #[command(next_help_heading = "Mailbox (watch imaps://…)")]
 pub struct ImapArgs {
     /// Read the password (or the --oauth2 token) from the first line of this file [default:
-    /// $LINKAUDIT_IMAP_PASSWORD, then ~/.netrc].
+    /// $LINKAUDIT_IMAP_PASSWORD or $LINKAUDIT_IMAP_TOKEN, else ~/.netrc].
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<std::path::PathBuf>,
 

@@ -1,6 +1,6 @@
-//! CLI (IMAP): where the secret comes from — `LINKAUDIT_IMAP_PASSWORD` (or, with `--oauth2`,
-//! `LINKAUDIT_IMAP_TOKEN`), a file named by `--password-file`, or `~/.netrc` — never the command
-//! line or the config file; and the SASL messages that carry it (PLAIN, XOAUTH2).
+//! CLI (IMAP): where the secret comes from — a file named by `--password-file`,
+//! `LINKAUDIT_IMAP_PASSWORD` (or, with `--oauth2`, `LINKAUDIT_IMAP_TOKEN`), or `~/.netrc` — never
+//! the command line or the config file; and the SASL messages that carry it (PLAIN, XOAUTH2).
 
 use std::path::Path;
 
@@ -26,17 +26,13 @@ impl std::fmt::Debug for Secret {
 pub const PASSWORD_ENV: &str = "LINKAUDIT_IMAP_PASSWORD";
 pub const TOKEN_ENV: &str = "LINKAUDIT_IMAP_TOKEN";
 
-/// The secret for `user` on `host`: the environment first, then `file`, then `~/.netrc`
-/// (passwords only).
+/// The secret for `user` on `host`: `file` when one is named, else the environment, else
+/// `~/.netrc` (passwords only).
 pub fn secret(user: &str, host: &str, oauth2: bool, file: Option<&Path>) -> Result<Secret, String> {
     let wrap = |s: String| if oauth2 { Secret::Token(s) } else { Secret::Password(s) };
     let env = if oauth2 { TOKEN_ENV } else { PASSWORD_ENV };
-    if let Some(v) = std::env::var_os(env).filter(|v| !v.is_empty()) {
-        return v.into_string().map(wrap).map_err(|_| format!("{env} is not UTF-8"));
-    }
     if let Some(path) = file {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| format!("--password-file {}: {e}", path.display()))?;
+        let text = read_small(path).map_err(|e| format!("--password-file {}: {e}", path.display()))?;
         // The first line, without its line end: `echo pw > file` must work.
         let first = text.lines().next().unwrap_or_default().to_string();
         if first.is_empty() {
@@ -44,10 +40,13 @@ pub fn secret(user: &str, host: &str, oauth2: bool, file: Option<&Path>) -> Resu
         }
         return Ok(wrap(first));
     }
+    if let Some(v) = std::env::var_os(env).filter(|v| !v.is_empty()) {
+        return v.into_string().map(wrap).map_err(|_| format!("{env} is not UTF-8"));
+    }
     if !oauth2 {
         if let Some(home) = std::env::var_os("HOME") {
             let netrc = Path::new(&home).join(".netrc");
-            if let Ok(text) = std::fs::read_to_string(&netrc) {
+            if let Ok(text) = read_small(&netrc) {
                 if let Some(pw) = netrc_password(&text, host, user) {
                     return Ok(Secret::Password(pw));
                 }
@@ -59,6 +58,14 @@ pub fn secret(user: &str, host: &str, oauth2: bool, file: Option<&Path>) -> Resu
         ));
     }
     Err(format!("no OAuth2 token for {user}: set {TOKEN_ENV} (or use --password-file FILE)"))
+}
+
+/// The first 64 KiB of a file as text (a password file named `/dev/zero` must not fill memory).
+fn read_small(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?.take(64 * 1024).read_to_string(&mut text)?;
+    Ok(text)
 }
 
 /// The password of `machine HOST login USER` (or of a `default` entry) in a `.netrc` text.
