@@ -119,6 +119,19 @@ fn once_gives_the_findings_of_the_files_and_changes_no_flag() {
     );
     assert!(text_lines[1].starts_with("✔ ") && text_lines[1].contains(";UID=2  22 links"), "{text}");
 
+    // --reports: one JSON and one text report per message, named by mailbox, UIDVALIDITY, UID.
+    let reports = d.dir.path().join("reports");
+    assert_eq!(once(&d, &["--reports", reports.to_str().unwrap()]).status.code(), Some(1));
+    let mut names: Vec<String> = std::fs::read_dir(&reports)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 4, "{names:?}");
+    assert!(names[0].starts_with("INBOX-") && names[0].ends_with("-1.linkaudit.json"), "{names:?}");
+    let json = std::fs::read_to_string(reports.join(&names[0])).unwrap();
+    assert!(json.contains("\"LA201\""), "{json}");
+
     // --fail-on never: exit 0; --since a future date: nothing to audit, exit 0.
     assert_eq!(once(&d, &["--fail-on", "never"]).status.code(), Some(0));
     let out = once(&d, &["--since", "2099-01-01"]);
