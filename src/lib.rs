@@ -6,7 +6,12 @@
 //! or still on an ESP's shared one, or on plain http?
 //!
 //! The data flows through one module per stage:
-//! [`input`] → [`message`] → [`extract`] → [`unwrap`] → [`classify`] → [`rules`] → [`report`].
+//! [`input`] → [`message`] → [`extract`] → [`unwrap`] → [`classify`] → [`rules`] → [`report`],
+//! run end to end by the pipeline ([`audit()`]). Under the stages sit leaves every stage reads
+//! ([`text`], [`limits`], [`finding`] with the rule registry, [`settings`]); the plain data they
+//! hand on is in [`model`]; [`options`] assembles what a run is asked to do; [`domain`] checks
+//! the user's own tracking domain. Imports only go down: ARCHITECTURE.md has the table, and
+//! `tests/layers.rs` holds the code to it.
 //! The library is pure — bytes in, a report out, no I/O — so it runs unchanged in the CLI, a
 //! watched folder, a CI step or a batch job.
 //!
@@ -27,13 +32,18 @@ pub mod explain;
 pub mod extract;
 pub mod finding;
 pub mod input;
+pub mod limits;
 pub mod message;
+pub mod model;
 pub mod options;
 pub mod report;
 pub mod rules;
+pub mod settings;
+pub mod text;
 pub mod unwrap;
 
 pub use audit::{audit, audit_all, audit_message, AuditedLink};
 pub use finding::{Finding, Severity};
-pub use options::{Limits, Options};
+pub use limits::Limits;
+pub use options::Options;
 pub use report::{MessageReport, Report};

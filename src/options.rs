@@ -1,11 +1,12 @@
-//! Audit options: what the caller expects and the limits that keep hostile input bounded.
-//! Built by the binary from flags (and later a config file), passed to [`crate::audit`].
+//! Audit options: what the caller expects, assembled from the leaves that hold the parts — the
+//! [`Limits`] that keep hostile input bounded, the [`RuleSettings`], and the catalog. Built by the
+//! binary from flags and the config file, passed to the audit.
 
 use std::sync::Arc;
 
-use serde::Serialize;
-
 use crate::classify::Catalog;
+pub use crate::limits::Limits;
+pub use crate::settings::RuleSettings;
 
 /// What an audit is asked to check, and within which limits.
 #[derive(Debug, Clone, Default)]
@@ -19,42 +20,8 @@ pub struct Options {
     pub catalog: Option<Arc<Catalog>>,
     /// Which rules run, at which severity, and which hosts are meant to be direct.
     pub rules: RuleSettings,
-    /// Keep the decoded HTML parts in [`MessageReport::previews`] (for the HTML report).
+    /// Keep the decoded HTML parts in [`crate::model::MessageReport::previews`] (for the HTML report).
     pub previews: bool,
-}
-
-/// Rule selection and severities, as a config file or flags set them (ruff's model).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RuleSettings {
-    /// Codes, code prefixes (`LA2`) or names to run; every rule when empty.
-    pub select: Vec<String>,
-    /// Codes, code prefixes or names not to run.
-    pub ignore: Vec<String>,
-    /// Severity overrides by code.
-    pub severity: std::collections::BTreeMap<String, crate::finding::Severity>,
-    /// Hosts whose links are meant to be direct or on a domain you accept (`*.cdn.example.com`):
-    /// no LA205 or LA210 for them.
-    pub allow_hosts: Vec<String>,
-}
-
-impl RuleSettings {
-    /// Does `selector` (a code, a code prefix or a name) pick the rule `code`/`name`?
-    fn picks(selector: &str, code: &str, name: &str) -> bool {
-        let s = selector.trim();
-        s.eq_ignore_ascii_case(name)
-            || (!s.is_empty() && code.len() >= s.len() && code[..s.len()].eq_ignore_ascii_case(s))
-    }
-
-    /// Is the rule enabled?
-    pub fn enabled(&self, code: &str, name: &str) -> bool {
-        (self.select.is_empty() || self.select.iter().any(|s| Self::picks(s, code, name)))
-            && !self.ignore.iter().any(|s| Self::picks(s, code, name))
-    }
-
-    /// Is `host` on the allow-list?
-    pub fn allowed_host(&self, host: &str) -> bool {
-        crate::classify::expect::matches(&self.allow_hosts, host).is_some()
-    }
 }
 
 impl Options {
@@ -96,41 +63,6 @@ pub fn normalise_expect(raw: &str) -> String {
         }
     }
     s.trim_end_matches('.').to_ascii_lowercase()
-}
-
-/// Limits on the work one message may cause. Hitting one is an input finding (LA004), never a
-/// crash: the audit goes on with what fits.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
-pub struct Limits {
-    /// Largest message accepted, in bytes (input beyond it is cut and reported).
-    pub max_input_bytes: usize,
-    /// Deepest MIME nesting (multipart and message/rfc822 levels) that is walked.
-    pub max_depth: usize,
-    /// Most MIME parts walked per message.
-    pub max_parts: usize,
-    /// Most header fields per message, all header blocks together (the input is cut before
-    /// the first field past it).
-    pub max_header_fields: usize,
-    /// Largest decoded text part scanned for links, in bytes.
-    pub max_part_bytes: usize,
-    /// Most links reported per message.
-    pub max_links: usize,
-    /// Most redirect layers unwrapped per link.
-    pub max_unwrap_depth: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_input_bytes: 64 * 1024 * 1024,
-            max_depth: 64,
-            max_parts: 10_000,
-            max_header_fields: 50_000,
-            max_part_bytes: 32 * 1024 * 1024,
-            max_links: 50_000,
-            max_unwrap_depth: 8,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,12 +1,9 @@
 //! Classify: the user's expected tracking domain(s) (`--expect`, repeatable, case-insensitive;
 //! `*.example.com` matches every subdomain).
 
-/// Does `host` (lower-case) match one of `expected`?
+/// Does `host` (lower-case) match one of `expected`? The position of the entry it matches.
 pub fn matches(expected: &[String], host: &str) -> Option<usize> {
-    expected.iter().position(|e| match e.strip_prefix("*.") {
-        Some(base) => host.len() > base.len() && crate::unwrap::host_within(host, base),
-        None => e == host,
-    })
+    crate::text::host::position_in(expected, host)
 }
 
 pub use super::domain::{is_apex, registrable};

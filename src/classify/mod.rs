@@ -20,9 +20,10 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::extract::{Kind, RawLink};
-use crate::unwrap::codec::{contains_ignore_case, starts_with_ignore_case};
+use crate::text::codec::{contains_ignore_case, starts_with_ignore_case};
 use crate::unwrap::{web, Unwrapped};
 pub use catalog::{Catalog, Category, EspId, HostRole, Shape};
+pub use sent_via::SentVia;
 
 /// The class of a link, as the JSON `class` field names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -130,7 +131,7 @@ fn judge(url: &str) -> Judged<'static> {
         let addr = &addr[..addr.find('?').unwrap_or(addr.len())];
         let host = addr.rsplit('@').next().filter(|_| addr.contains('@'));
         return Judged {
-            host: host.map(|h| Cow::Owned(crate::unwrap::codec::pct(h).to_ascii_lowercase())),
+            host: host.map(|h| Cow::Owned(crate::text::codec::pct(h).to_ascii_lowercase())),
             path_query: Cow::Borrowed(""),
             insecure: false,
             mailto: true,

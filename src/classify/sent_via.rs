@@ -3,10 +3,20 @@
 //! X-Mailer, …). Every ESP with at least one matching fingerprint is listed once, with its most
 //! specific evidence (catalog order), in the order that evidence appears in the header.
 
+use serde::Serialize;
+
 use crate::message::HeaderField;
-use crate::report::SentVia;
 
 use super::Catalog;
+
+/// An ESP the message was sent through, and why linkaudit thinks so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SentVia {
+    /// ESP name.
+    pub esp: String,
+    /// The header evidence.
+    pub evidence: String,
+}
 
 /// The ESPs `headers` show the message went through. `context` (e.g. "in forwarded message
 /// 2") is appended to the evidence when given.

@@ -162,7 +162,7 @@ fn tracking_segment(s: &str) -> bool {
 
 /// Query values of `query` (`a=1&b=2`), percent-decoded where that is cheap to do.
 fn query_values(query: &str) -> impl Iterator<Item = String> + '_ {
-    query.split('&').filter_map(|pair| pair.split_once('=').map(|(_, v)| crate::unwrap::codec::pct(v)))
+    query.split('&').filter_map(|pair| pair.split_once('=').map(|(_, v)| crate::text::codec::pct(v)))
 }
 
 /// Does `path_query` (`/path?query`) carry a tracking token: an opaque path segment, a long

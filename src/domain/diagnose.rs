@@ -5,8 +5,8 @@
 
 use super::{cloudflare, AuthFacts, DnsFacts, HttpFacts, TlsError, TlsFacts};
 use crate::classify::{domain, Catalog};
+use crate::finding::registry::{self as rules, Rule};
 use crate::finding::Finding;
-use crate::rules::{self, Rule};
 
 /// Days before expiry from which a certificate is reported.
 pub const EXPIRY_WARNING_DAYS: i64 = 21;

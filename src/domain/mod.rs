@@ -23,7 +23,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::finding::Finding;
-use crate::options::RuleSettings;
+use crate::settings::RuleSettings;
 
 /// What the DNS says about the tracking host.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -161,13 +161,13 @@ pub struct DomainReport {
 
 impl DomainReport {
     /// The most severe finding's severity.
-    pub fn worst(&self) -> Option<crate::Severity> {
+    pub fn worst(&self) -> Option<crate::finding::Severity> {
         self.findings.iter().map(|f| f.severity).max()
     }
 
     /// A check could not run (LA900).
     pub fn incomplete(&self) -> bool {
-        self.findings.iter().any(|f| f.code == crate::rules::LA900.code)
+        self.findings.iter().any(|f| f.code == crate::finding::registry::LA900.code)
     }
 }
 
@@ -281,7 +281,9 @@ pub fn check(host: &str, opts: &DomainOptions, catalog: &crate::classify::Catalo
 /// Applies rule selection and severity overrides, and sorts by code.
 #[cfg(feature = "network")]
 fn settle(mut report: DomainReport, opts: &DomainOptions) -> DomainReport {
-    report.findings.retain(|f| f.code == crate::rules::LA900.code || opts.rules.enabled(f.code, f.name));
+    report
+        .findings
+        .retain(|f| f.code == crate::finding::registry::LA900.code || opts.rules.enabled(f.code, f.name));
     for f in &mut report.findings {
         if let Some(s) = opts.rules.severity.get(f.code) {
             f.severity = *s;

@@ -7,7 +7,6 @@
 //! line:column in the decoded part (in the message source for headers).
 
 pub mod css;
-pub mod entities;
 mod headers;
 pub(crate) mod html;
 mod markup;

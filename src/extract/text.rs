@@ -8,7 +8,7 @@ use linkify::{LinkFinder, LinkKind};
 use super::span::Cursor;
 use super::{clean_url, Kind, RawLink};
 use crate::message::Part;
-use crate::unwrap::codec::{is_web_url, starts_with_ignore_case};
+use crate::text::codec::{is_web_url, starts_with_ignore_case};
 
 static FINDER: LazyLock<LinkFinder> = LazyLock::new(|| {
     let mut f = LinkFinder::new();

@@ -15,7 +15,7 @@
 use std::borrow::Cow;
 
 use super::Problem;
-use crate::options::Limits;
+use crate::limits::Limits;
 
 /// Type names that make mail-parser open a nested message, and their opaque stand-ins.
 const NESTING_TYPES: &[(&[u8], &[u8])] = &[

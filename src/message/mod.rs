@@ -15,7 +15,7 @@ mod walk;
 
 use serde::Serialize;
 
-use crate::options::Limits;
+use crate::limits::Limits;
 
 pub use headers::HeaderField;
 

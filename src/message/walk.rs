@@ -3,7 +3,7 @@
 use mail_parser::{Message, MessagePart, MimeHeaders, PartType};
 
 use super::{headers, HeaderField, NestedMessage, ParsedMessage, Part, PartKind, Problem};
-use crate::options::Limits;
+use crate::limits::Limits;
 
 struct Item<'m, 'x> {
     msg: &'m Message<'x>,
@@ -326,7 +326,7 @@ fn recover_base64(raw: &str, charset: Option<&str>) -> String {
         }
     }
     clean.truncate(clean.len() / 4 * 4);
-    let bytes = crate::unwrap::codec::b64(std::str::from_utf8(&clean).unwrap_or("")).unwrap_or_default();
+    let bytes = crate::text::codec::b64(std::str::from_utf8(&clean).unwrap_or("")).unwrap_or_default();
     match charset.and_then(|c| mail_parser::decoders::charsets::map::charset_decoder(c.as_bytes())) {
         Some(decode) => decode(&bytes),
         None => String::from_utf8_lossy(&bytes).into_owned(),
@@ -341,8 +341,8 @@ fn known_charset(cs: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use crate::limits::Limits;
     use crate::message::{parse, PartKind, Problem};
-    use crate::options::Limits;
 
     fn parts(raw: &str) -> Vec<(String, String, PartKind)> {
         parse(raw.as_bytes(), &Limits::default())

@@ -251,7 +251,7 @@ fn on_element(el: &mut Element<'_, '_>, marks: &[&Mark], redact: bool, st: &mut 
 
 /// A URL from the markup as the page may show it: entity-decoded, masked under `--redact`.
 fn masked(raw: &str, redact: bool) -> String {
-    let url = crate::extract::entities::decode(raw);
+    let url = crate::text::entities::decode(raw);
     if redact {
         super::redact::text(&url)
     } else {

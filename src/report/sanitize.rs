@@ -237,7 +237,7 @@ mod tests {
             ("concise", concise::render(&r)),
             ("github", github::render(&r)),
             ("markdown", markdown::render(&r)),
-            ("junit", junit::render(&r, Some(crate::Severity::Warning))),
+            ("junit", junit::render(&r, Some(crate::finding::Severity::Warning))),
             ("sarif", sarif::render(&r)),
             ("html", html::render(&r, &html::Page::default())),
             ("json", json::render(&r)),

@@ -6,27 +6,11 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
 use super::{config::two_esps_hint, LA206};
 use crate::classify::{Class, Role};
 use crate::finding::Finding;
-use crate::report::{display_source, MessageReport};
-
-/// A finding about one message that only a batch can see.
-#[derive(Debug, Clone, Serialize)]
-pub struct BatchFinding {
-    /// The message's source.
-    pub source: String,
-    /// Its index in the source.
-    pub index: usize,
-    /// One of an mbox's messages.
-    #[serde(skip)]
-    pub mbox: bool,
-    /// The finding.
-    #[serde(flatten)]
-    pub finding: Finding,
-}
+pub use crate::model::BatchFinding;
+use crate::model::{display_source, MessageReport};
 
 #[derive(Debug, Clone)]
 struct FirstLink {
@@ -40,13 +24,6 @@ struct FirstLink {
     column: u32,
     source_line: Option<u32>,
     source_column: Option<u32>,
-}
-
-impl BatchFinding {
-    /// The message's number in its mbox, 1-based (`None` outside an mbox).
-    pub fn mbox_number(&self) -> Option<usize> {
-        self.mbox.then_some(self.index + 1)
-    }
 }
 
 /// Tracking hosts seen so far and the first link of each ESP on them.

@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 
 use super::{at_link, at_message, Context, LA206, LA207, LA208, LA209};
-use crate::audit::AuditedLink;
 use crate::classify::{domain, Class, EspId, HostRole, Role, Shape};
 use crate::extract::Kind;
 use crate::finding::Finding;
+use crate::model::AuditedLink;
 
 /// A tracker-shaped link on a host the sender controls (expected or branded): its ESP by shape.
 fn branded_esp(l: &AuditedLink) -> Option<EspId> {

@@ -43,5 +43,5 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 }
 
 fn is_web(url: &str) -> bool {
-    crate::unwrap::codec::is_web_url(url)
+    crate::text::codec::is_web_url(url)
 }

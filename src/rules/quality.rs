@@ -10,11 +10,11 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{at_link, at_message, Context, LA103, LA104, LA105, LA106, LA107};
-use crate::audit::AuditedLink;
 use crate::classify::{domain, host_of, same_host, Role};
 use crate::extract::Kind;
 use crate::finding::Finding;
-use crate::unwrap::codec::starts_with_ignore_case;
+use crate::model::AuditedLink;
+use crate::text::codec::starts_with_ignore_case;
 
 /// Merge-tag syntaxes of the common template languages, raw or percent-encoded.
 static MERGE_TAG: LazyLock<Regex> = LazyLock::new(|| {
@@ -104,7 +104,7 @@ fn malformed(l: &AuditedLink, tagged: bool, out: &mut Vec<Finding>) {
     head[..n].copy_from_slice(&url.as_bytes()[..n]);
     head.make_ascii_lowercase();
     let lower = Head(&head[..n]);
-    let web = crate::unwrap::codec::is_web_url(url);
+    let web = crate::text::codec::is_web_url(url);
     let mut severity = LA104.severity;
     let why = if lower.starts_with("javascript:") || lower.starts_with("vbscript:") {
         Some("a script URL, which email clients do not run".to_string())
@@ -332,12 +332,12 @@ fn utm(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let Some(dest) = l.classified.destination.as_deref() else { continue };
-        if !crate::unwrap::codec::is_web_url(dest) {
+        if !crate::text::codec::is_web_url(dest) {
             continue;
         }
         let Some(host) = l.classified.destination_host.as_deref() else { continue };
         let org = domain::registrable(host).unwrap_or(host).to_string();
-        let has_utm = crate::unwrap::codec::raw_query(dest)
+        let has_utm = crate::text::codec::raw_query(dest)
             .is_some_and(|q| q.split('&').any(|p| starts_with_ignore_case(p, "utm_")));
         if has_utm && !tagged_orgs.contains(&org) {
             tagged_orgs.push(org.clone());

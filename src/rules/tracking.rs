@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 
 use super::{at_link, at_message, Context, LA201, LA202, LA203, LA204, LA205, LA210, LA211};
-use crate::audit::AuditedLink;
 use crate::classify::{expect, Category, Class, HostRole, Role};
 use crate::extract::Kind;
 use crate::finding::{Finding, Severity};
-use crate::unwrap::codec::starts_with_ignore_case;
+use crate::model::AuditedLink;
+use crate::text::codec::starts_with_ignore_case;
 
 /// "click-tracked link in the text part", "open-tracking pixel", "Outlook-only VML button link" …
 pub(crate) fn describe(link: &AuditedLink) -> String {

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use super::{at_link, Context, LA301};
-use crate::audit::AuditedLink;
 use crate::finding::Finding;
+use crate::model::AuditedLink;
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut hidden: BTreeMap<&str, (usize, &AuditedLink)> = BTreeMap::new();

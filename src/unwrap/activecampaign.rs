@@ -1,8 +1,8 @@
 //! Unwrap: ActiveCampaign `/Prod/link-tracker?redirectUrl=<base64>`: standard base64 of a
 //! percent-encoded URL (§3.5). The legacy `/lt.php?x=` form is opaque.
 
-use super::codec::{b64_text, is_web_url, param, pct};
 use super::{Step, Target};
+use crate::text::codec::{b64_text, is_web_url, param, pct};
 
 pub(super) fn decode(t: &Target<'_>) -> Option<Step> {
     if !t.path.eq_ignore_ascii_case("/Prod/link-tracker") {

@@ -1,7 +1,7 @@
 //! Unwrap: Customer.io `/e/c/<base64 JSON>/<signature>`: the JSON key `href` (§3.4).
 
-use super::codec::{b64_text, json_str};
 use super::{Step, Target};
+use crate::text::codec::{b64_text, json_str};
 
 pub(super) fn decode(t: &Target<'_>) -> Option<Step> {
     let rest = t.path.strip_prefix("/e/c/")?;
@@ -12,7 +12,7 @@ pub(super) fn decode(t: &Target<'_>) -> Option<Step> {
     if !payload.starts_with("ey") {
         return None;
     }
-    json_str(&b64_text(&super::codec::pct(payload))?, "href").map(Step::Next)
+    json_str(&b64_text(&crate::text::codec::pct(payload))?, "href").map(Step::Next)
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! Unwrap: Drip `t.dripemail2.com/c/<JWT>`: the JWT payload (signed, not encrypted) has the
 //! destination under `url` (§3.8). The value is kept as written, scheme-less ones included.
 
-use super::codec::{b64_text, json_str};
 use super::{Step, Target};
+use crate::text::codec::{b64_text, json_str};
 
 pub(super) fn decode(t: &Target<'_>) -> Option<Step> {
     if !t.host_is("dripemail2.com") {

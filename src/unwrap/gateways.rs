@@ -3,8 +3,8 @@
 //! Hornetsecurity, FortiMail, Libraesva — Yahoo's image proxy (catalog §2.3–§2.11), and the
 //! GMX / WEB.DE webmail dereferrer.
 
-use super::codec::{b64_text, is_web_url, param, pct};
 use super::{Step, Target};
+use crate::text::codec::{b64_text, is_web_url, param, pct};
 
 /// A percent-encoded parameter that must decode to a web URL.
 fn url_param(t: &Target<'_>, name: &str) -> Option<Step> {

@@ -2,8 +2,8 @@
 //! Gmail mail), the Gmail image proxy (`ciN.googleusercontent.com/proxy/…#<original>`) and the
 //! Google Translate proxy (`<host-with-dashes>.translate.goog`).
 
-use super::codec::{decode_to_web_url, param, pct};
 use super::{Step, Target};
+use crate::text::codec::{decode_to_web_url, param, pct};
 
 /// `www.google.<tld>/url?q=<url>` (or `url=`).
 pub(super) fn redirect(t: &Target<'_>) -> Option<Step> {
@@ -18,7 +18,7 @@ pub(super) fn redirect(t: &Target<'_>) -> Option<Step> {
     // an unencoded target is common too.
     decode_to_web_url(value).map(Step::Next).or_else(|| {
         let once = pct(value);
-        super::codec::is_web_url(&once).then_some(Step::Next(once))
+        crate::text::codec::is_web_url(&once).then_some(Step::Next(once))
     })
 }
 
@@ -33,7 +33,9 @@ pub(super) fn image_proxy(t: &Target<'_>) -> Option<Step> {
         return None;
     }
     match t.raw.find('#') {
-        Some(i) if super::codec::is_web_url(&t.raw[i + 1..]) => Some(Step::Next(t.raw[i + 1..].to_string())),
+        Some(i) if crate::text::codec::is_web_url(&t.raw[i + 1..]) => {
+            Some(Step::Next(t.raw[i + 1..].to_string()))
+        }
         _ => Some(Step::Opaque(None)),
     }
 }

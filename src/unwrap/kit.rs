@@ -2,8 +2,8 @@
 //! standard base64 of the destination (§3.6). Standard base64 can contain `/`, so up to four
 //! trailing segments are tried joined.
 
-use super::codec::{b64_text, is_web_url};
 use super::{Step, Target};
+use crate::text::codec::{b64_text, is_web_url};
 
 pub(super) fn decode(t: &Target<'_>) -> Option<Step> {
     if !(t.host_is("convertkit-mail.com") || t.host_is("convertkit-mail2.com")) {
@@ -12,7 +12,7 @@ pub(super) fn decode(t: &Target<'_>) -> Option<Step> {
     let segs: Vec<&str> = t.path.split('/').collect();
     (1..=4.min(segs.len().saturating_sub(1))).find_map(|k| {
         let tail = segs[segs.len() - k..].join("/");
-        let url = b64_text(&super::codec::pct(&tail))?;
+        let url = b64_text(&crate::text::codec::pct(&tail))?;
         is_web_url(&url).then_some(Step::Next(url))
     })
 }

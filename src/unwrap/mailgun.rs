@@ -4,8 +4,8 @@
 
 use std::io::Read;
 
-use super::codec::{b64, is_web_url, param, pct};
 use super::{Step, Target};
+use crate::text::codec::{b64, is_web_url, param, pct};
 
 /// Inflated payloads larger than this are not read (a zlib bomb stays small).
 const MAX_PAYLOAD: u64 = 64 * 1024;

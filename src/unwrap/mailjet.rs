@@ -1,8 +1,8 @@
 //! Unwrap: Mailjet `/lnk/<token>/<n>/<token>/<base64url destination>` (§3.7), on `*.mjt.lu` or
 //! a customised tracking host.
 
-use super::codec::{b64_text, is_web_url};
 use super::{Step, Target};
+use crate::text::codec::{b64_text, is_web_url};
 
 pub(super) fn decode(t: &Target<'_>) -> Option<Step> {
     let rest = t.path.strip_prefix("/lnk/")?;

@@ -1,8 +1,8 @@
 //! Unwrap: Mandrill (Mailchimp Transactional) `/track/click/<user>/<dest host>?p=<base64url
 //! JSON>`: the outer JSON's `p` is itself JSON text whose `url` is the destination (§3.2).
 
-use super::codec::{b64_text, json_str, param};
 use super::{Step, Target};
+use crate::text::codec::{b64_text, json_str, param};
 
 pub(super) fn decode(t: &Target<'_>) -> Option<Step> {
     let rest = t.path.strip_prefix("/track/click/")?;

@@ -3,8 +3,8 @@
 //! percent-decoded once and given `https://` when the version has an `s`, else `http://`.
 //! Postmark-in-Postmark links decode one layer at a time.
 
-use super::codec::pct;
 use super::{Step, Target};
+use crate::text::codec::pct;
 
 pub(super) fn decode(t: &Target<'_>) -> Option<Step> {
     // Every URL of every host comes here: turn away the ones without a version at a glance.

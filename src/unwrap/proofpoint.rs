@@ -6,9 +6,9 @@
 //! - v3: `__<url>__;<base64url>!…`; each `*` in the URL takes the next character of the decoded
 //!   bytes, `**X` the next run of them — counted in characters, not bytes.
 
-use super::codec::{b64, pct};
 use super::{Step, Target};
-use crate::extract::entities;
+use crate::text::codec::{b64, pct};
+use crate::text::entities;
 
 pub(super) fn decode(t: &Target<'_>) -> Option<Step> {
     if !(t.host == "urldefense.proofpoint.com" || t.host == "urldefense.com" || t.host == "urldefense.us") {

@@ -2,8 +2,8 @@
 //! `goto`, … — whose value is an absolute http(s) URL after percent-decoding (repeated for
 //! double encoding). Share endpoints (`/sharer`, `/intent/tweet`) and searches are not redirects.
 
-use super::codec::{contains_ignore_case, decode_to_web_url};
 use super::{Step, Target};
+use crate::text::codec::{contains_ignore_case, decode_to_web_url};
 
 /// Parameter names tried, most specific first (matched case-insensitively).
 const NAMES: &[&str] = &[

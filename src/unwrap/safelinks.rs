@@ -2,8 +2,8 @@
 //! (also the government and China clouds, Teams and OWA forms). The `url` parameter is
 //! percent-decoded once; `data=` (which holds the recipient's address) is never echoed.
 
-use super::codec::{param, pct};
 use super::{Step, Target};
+use crate::text::codec::{param, pct};
 
 pub(super) fn decode(t: &Target<'_>) -> Option<Step> {
     let safelinks = t.host_is("safelinks.protection.outlook.com")

@@ -1,7 +1,7 @@
 //! Unwrap: Sailthru-style `link.<domain>/click/<24 hex>/<base64url destination>/<…>` (§3.11).
 
-use super::codec::{b64_text, is_web_url};
 use super::{Step, Target};
+use crate::text::codec::{b64_text, is_web_url};
 
 pub(super) fn decode(t: &Target<'_>) -> Option<Step> {
     let rest = t.path.strip_prefix("/click/")?;

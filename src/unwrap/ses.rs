@@ -2,8 +2,8 @@
 //! `/L0/<pct URL>/<n>/<message id>/<sig>` on `*.awstrack.me`, `/CL0/…` on a custom domain. The
 //! segment after `L0/` or `CL0/` up to the next literal `/` is percent-decoded once.
 
-use super::codec::{is_web_url, pct};
 use super::{Step, Target};
+use crate::text::codec::{is_web_url, pct};
 
 pub(super) fn decode(t: &Target<'_>) -> Option<Step> {
     let rest = t.path.strip_prefix("/L0/").or_else(|| t.path.strip_prefix("/CL0/"))?;

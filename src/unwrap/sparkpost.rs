@@ -3,8 +3,8 @@
 //! then `0x44 <1-byte length>` or `0x84 <2-byte LE length>` and the URL. Other layouts are
 //! opaque and left alone.
 
-use super::codec::{b64, is_web_url};
 use super::{Step, Target};
+use crate::text::codec::{b64, is_web_url};
 
 pub(super) fn decode(t: &Target<'_>) -> Option<Step> {
     let rest = t.path.strip_prefix("/f/a/")?;

@@ -1,8 +1,8 @@
 //! Unwrap: Substack — `substack.com/redirect/2/<base64url JSON>.<sig>` (JSON key `e`, §3.9) and
 //! the image CDN `substackcdn.com/image/fetch/<options>/<pct original>`.
 
-use super::codec::{b64_text, is_web_url, json_str, pct};
 use super::{Step, Target};
+use crate::text::codec::{b64_text, is_web_url, json_str, pct};
 
 pub(super) fn decode(t: &Target<'_>) -> Option<Step> {
     if !t.host_is("substack.com") {

@@ -2,8 +2,8 @@
 //! (catalog §3.13): GovDelivery `links.govdelivery.com/…/track?…<URL>` and the Stibee-style
 //! `/v2/click/<base64 ids>/<base64url URL>`.
 
-use super::codec::{b64_text, is_web_url};
 use super::{Step, Target};
+use crate::text::codec::{b64_text, is_web_url};
 
 pub(super) fn govdelivery(t: &Target<'_>) -> Option<Step> {
     if !(t.host_is("govdelivery.com") && t.path.ends_with("/track")) {

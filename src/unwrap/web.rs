@@ -10,8 +10,8 @@
 
 use url::Url;
 
-use super::codec::{self, starts_with_ignore_case};
 use super::UrlFacts;
+use crate::text::codec::{self, starts_with_ignore_case};
 
 /// Facts of an absolute http(s) URL; `None` for anything else or a URL that does not parse.
 pub fn facts(s: &str) -> Option<UrlFacts> {
@@ -51,6 +51,31 @@ pub(crate) fn facts_and_split(s: &str) -> Option<(UrlFacts, Option<RawSplit>)> {
         Some(found) => Some(found),
         None => Url::parse(s).ok().map(|u| (UrlFacts::of(&u), None)),
     }
+}
+
+/// What a reader says of a URL, for comparing the two: host, `/path?query`, insecure, and the
+/// raw path and query.
+pub type UrlView = (Option<String>, String, bool, (String, Option<String>));
+
+/// The fast path's view of `s` and the url crate's, when the fast path reads `s` (`None` when it
+/// leaves `s` to the url crate). The two must always be equal: the `web_fast_path` fuzz target
+/// and the tests below hold them to it.
+pub fn both_ways(s: &str) -> Option<[UrlView; 2]> {
+    let (fast_facts, split) = fast(s)?;
+    let view = |f: &UrlFacts, (path, query): (&str, Option<&str>)| {
+        (
+            f.host(s).map(str::to_string),
+            f.path_query(s).to_string(),
+            f.insecure,
+            (path.to_string(), query.map(str::to_string)),
+        )
+    };
+    let slow = match Url::parse(s).ok().map(|u| UrlFacts::of(&u)) {
+        Some(f) => view(&f, RawSplit::search(s)),
+        // The fast path took a URL the url crate refuses: a disagreement the caller must see.
+        None => (None, String::from("<the url crate refuses it>"), false, (String::new(), None)),
+    };
+    Some([view(&fast_facts, RawSplit::apply(split, s)), slow])
 }
 
 /// The fast path: `None` means "ask the url crate", never "not a URL". One pass over the bytes.
@@ -224,6 +249,9 @@ mod tests {
                 assert_eq!(RawSplit::apply(split, c), RawSplit::search(c), "{c}");
             }
             assert_eq!(view(facts(c), c), slow(c), "{c}");
+            if let Some([a, b]) = both_ways(c) {
+                assert_eq!(a, b, "{c}");
+            }
         }
         assert!(fast("https://u1.ct.sendgrid.net/ls/click?upn=abc").is_some());
         assert!(fast("HTTP://Shop.Example.COM").is_some());

@@ -26,8 +26,9 @@ use url::Url;
 
 use super::markup::{self, Attr, Raw};
 use super::span::Cursor;
-use super::{clean_url, css, entities, srcset, Kind, RawLink};
+use super::{clean_url, css, srcset, Kind, RawLink};
 use crate::message::{Part, PartKind};
+use crate::text::entities;
 
 mod element;
 mod fast;

@@ -1,4 +1,4 @@
-//! Extract: HTML character references in attribute values (lol_html hands values over raw).
+//! Text: HTML character references in attribute values (lol_html hands values over raw).
 //!
 //! Follows the HTML attribute-value rules: numeric references with or without `;`, named
 //! references with `;`, and the legacy names (`&amp`, `&lt`, …) without `;` only when the next

@@ -1,6 +1,9 @@
 //! Stage 6's output: a finding — what a user should act on, with a permanent rule code, a
 //! severity, a message about this instance, where it is, and a hint saying how to fix it
-//! (ruff / ShellCheck model).
+//! (ruff / ShellCheck model) — and the [`registry`] of rules that name them. The bottom of the
+//! data model: it imports nothing from the crate.
+
+pub mod registry;
 
 use serde::{Deserialize, Serialize};
 

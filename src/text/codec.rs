@@ -1,4 +1,4 @@
-//! Unwrap: the small decoding helpers every decoder shares — raw query access (never
+//! Text: the small decoding helpers every stage shares — raw query access (never
 //! `query_pairs()`, which turns `+` into a space), percent-decoding, lenient base64.
 
 use std::borrow::Cow;

@@ -3,27 +3,18 @@
 //! Pure: bytes in, a [`MessageReport`] out — no file system, no network, no printing — so the
 //! same code runs in the CLI, a watched folder, a CI step or a batch job.
 
-use crate::classify::{self, Class, Classified, HostRole, Role, Shape};
+mod assemble;
+mod batch;
+
+use crate::classify::{self, Class, HostRole, Role, Shape};
 use crate::extract::{self, Kind, RawLink};
 use crate::input::{self, InputError, RawMessage};
 use crate::message::{self, Problem};
+pub use crate::model::AuditedLink;
+use crate::model::MessageReport;
 use crate::options::Options;
-use crate::report::MessageReport;
 use crate::rules;
-use crate::unwrap::{self, Unwrapped};
-
-/// A link after unwrapping and classification: what the rules and the report read.
-#[derive(Debug, Clone)]
-pub struct AuditedLink {
-    /// As extracted.
-    pub raw: RawLink,
-    /// Its redirect layers.
-    pub unwrapped: Unwrapped,
-    /// Its class, ESP and role.
-    pub classified: Classified,
-    /// Column in the message file, when known (with `raw.source_line`).
-    pub source_column: Option<u32>,
-}
+use crate::unwrap;
 
 /// Audits the message in `raw` (a `.eml`, `.emlx` or "Show original" text). For an mbox, only
 /// the first message is audited: use [`audit_all`] to get every one. Bytes that are not an email
@@ -69,7 +60,7 @@ pub fn audit_message(source: &str, msg: &RawMessage<'_>, opts: &Options) -> Mess
         })
         .collect();
     let order = |a: &AuditedLink, b: &AuditedLink| {
-        crate::report::cmp_parts(Some(&a.raw.part), Some(&b.raw.part))
+        crate::model::cmp_parts(Some(&a.raw.part), Some(&b.raw.part))
             .then(a.raw.line.cmp(&b.raw.line))
             .then(a.raw.column.cmp(&b.raw.column))
     };
@@ -104,7 +95,7 @@ pub fn audit_message(source: &str, msg: &RawMessage<'_>, opts: &Options) -> Mess
     };
     let findings = rules::settle(rules::check(&ctx), &opts.rules, &links);
     let previews = if opts.previews { previews(&mut parsed) } else { Vec::new() };
-    let mut report = MessageReport::build(source, msg, &parsed, &extracted, links, findings, catalog);
+    let mut report = assemble::message_report(source, msg, &parsed, &extracted, links, findings, catalog);
     report.sent_via = sent_via;
     report.alignment = alignment;
     report.authentication = authentication;
@@ -197,12 +188,12 @@ static UNKNOWN_TOKEN_NOTE: std::sync::LazyLock<std::sync::Arc<str>> = std::sync:
 });
 
 /// The HTML parts' decoded text, moved out of the parsed message (the audit is done with it).
-fn previews(parsed: &mut message::ParsedMessage) -> Vec<crate::report::Preview> {
+fn previews(parsed: &mut message::ParsedMessage) -> Vec<crate::model::Preview> {
     parsed
         .parts
         .iter_mut()
         .filter(|p| p.kind == message::PartKind::Html && !p.attachment)
-        .map(|p| crate::report::Preview { part: p.path.clone(), html: std::mem::take(&mut p.text) })
+        .map(|p| crate::model::Preview { part: p.path.clone(), html: std::mem::take(&mut p.text) })
         .collect()
 }
 
