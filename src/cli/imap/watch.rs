@@ -232,8 +232,16 @@ impl MailWatch<'_> {
         let cap = self.opts.limits.max_input_bytes.saturating_add(1);
         let body = match c.fetch(uid, cap) {
             Ok(Some(f)) => f.body.unwrap_or_default(),
-            // Expunged before it could be read: nothing to judge.
-            Ok(None) => return Ok(()),
+            // Deleted before it could be read, or a server that does not say: never passed over
+            // in silence (a message not audited must not look like a pass).
+            Ok(None) => {
+                self.errored = true;
+                let line = self.verdicts.error_line(
+                    &source,
+                    "the server sent no message for this UID (deleted before it could be read?)",
+                );
+                return self.print(&line);
+            }
             Err(e) if e.kind == Kind::Refused => {
                 self.errored = true;
                 let line = self.verdicts.error_line(&source, &format!("cannot fetch it: {}", e.message));
