@@ -14,7 +14,7 @@
 pub struct Limits {
     /// Longest response, its literals not counted.
     pub max_line: usize,
-    /// Largest literal.
+    /// Largest literal, and most bytes in all the literals of one response.
     pub max_literal: usize,
 }
 
@@ -78,7 +78,7 @@ impl std::fmt::Display for Error {
         match self {
             Error::LineTooLong => write!(f, "the server sent a response line longer than the limit"),
             Error::LiteralTooLarge(n) => {
-                write!(f, "the server announced {n} bytes, more than the input limit (--max-input-mb)")
+                write!(f, "the server announced {n} bytes in one answer, more than the input limit (--max-input-mb)")
             }
             Error::Malformed(what) => write!(f, "the server's answer is not IMAP ({what})"),
         }
@@ -113,6 +113,9 @@ pub fn parse(buf: &[u8], limits: &Limits) -> Result<Option<(Response, usize)>, E
 fn extent(buf: &[u8], limits: &Limits) -> Result<Option<usize>, Error> {
     let mut at = 0;
     let mut line_bytes = 0usize;
+    // All the literals of one response together stay within the limit too: a response of
+    // endless small literals must not grow the buffer without end.
+    let mut literal_bytes = 0u64;
     loop {
         let rest = &buf[at..];
         let Some(nl) = memchr_nl(rest) else {
@@ -130,8 +133,9 @@ fn extent(buf: &[u8], limits: &Limits) -> Result<Option<usize>, Error> {
         at += nl + 1;
         match literal_len(line) {
             Some(n) => {
-                if n > limits.max_literal as u64 {
-                    return Err(Error::LiteralTooLarge(n));
+                literal_bytes = literal_bytes.saturating_add(n);
+                if literal_bytes > limits.max_literal as u64 {
+                    return Err(Error::LiteralTooLarge(literal_bytes));
                 }
                 // n ≤ max_literal, a usize: no overflow on any target this runs on.
                 let n = n as usize;

@@ -135,6 +135,11 @@ fn hostile_answers_are_errors() {
     for (bytes, want) in cases {
         assert_eq!(parse(bytes, &L).map(|_| ()), Err(want.clone()), "{:?}", String::from_utf8_lossy(bytes));
     }
+    // Literals within the limit one by one, but not together.
+    let mut many = b"* 1 FETCH (A {60}\r\n".to_vec();
+    many.extend_from_slice(&[b'x'; 60]);
+    many.extend_from_slice(b" B {50}\r\n");
+    assert_eq!(parse(&many, &L), Err(Error::LiteralTooLarge(110)));
     // A literal announcement larger than the limit is refused before its bytes arrive.
     assert_eq!(
         parse(b"* 1 FETCH (BODY[] {18446744073709551615}\r\n", &L),
