@@ -48,6 +48,10 @@ pub fn run(args: &WatchArgs) -> Exit {
     if let Some(url) = args.dir.to_str().filter(|s| super::imap::is_mailbox_url(s)) {
         return super::imap::run(args, url);
     }
+    #[cfg(not(feature = "network"))]
+    if args.dir.to_str().is_some_and(|s| s.starts_with("imap://") || s.starts_with("imaps://")) {
+        return fail("watching a mailbox needs the `network` feature, which this build leaves out");
+    }
     let config = match load_config(&args.common) {
         Ok(c) => c,
         Err(e) => return fail(&e),
