@@ -653,3 +653,27 @@ fn a_hostile_server_gets_bounded_reads_and_sanitised_text() {
     assert_eq!(code, Some(2), "{out}{err}");
     assert!(err.contains("did not answer in time"), "{err}");
 }
+
+#[test]
+fn a_server_that_trickles_its_answer_hits_the_response_deadline() {
+    // One byte every 50 ms, never a line end: each read is quick, the greeting never done.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || {
+        for mut conn in listener.incoming().map_while(Result::ok) {
+            thread::spawn(move || {
+                while std::io::Write::write_all(&mut conn, b"x").is_ok() {
+                    thread::sleep(Duration::from_millis(50));
+                }
+            });
+        }
+    });
+    let url = format!("imap://qa@127.0.0.1:{port}/INBOX");
+    let start = Instant::now();
+    let out = linkaudit(&["watch", &url, "--once", "--no-config", "--imap-timeout", "0.1"], Some("pw"));
+    let took = start.elapsed();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("took longer than 2 s for one answer"), "{err}");
+    assert!(took < Duration::from_secs(10), "{took:?}");
+}

@@ -7,7 +7,7 @@
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
@@ -16,6 +16,14 @@ use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
 use super::auth::{self, Secret};
 use super::response::{self, code_number, code_word, Fetch, Limits, Response, Status};
 use super::url::{MailboxUrl, Security};
+
+/// A whole response may take this many read timeouts (10 minutes at the default 30 s: a
+/// 64 MiB message at 110 KB/s).
+const RESPONSE_TIMEOUTS: u32 = 20;
+
+fn secs(d: Duration) -> String {
+    format!("{:.0} s", d.as_secs_f64())
+}
 
 /// How a failure should be handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,15 +238,28 @@ impl Client {
     /// The next response; a read timeout is an error of kind Network (or `Ok(None)` from
     /// [`Client::try_read`]).
     fn read(&mut self) -> Result<Response> {
-        match self.try_read()? {
+        // A whole response gets at most this long, however its bytes trickle in (each read has
+        // the timeout; a server sending one byte just under it would otherwise never be done).
+        let deadline = Instant::now() + self.timeout.saturating_mul(RESPONSE_TIMEOUTS);
+        match self.try_read(Some(deadline))? {
             Some(r) => Ok(r),
             None => Err(Error::new(Kind::Network, format!("{} did not answer in time", self.host))),
         }
     }
 
     /// The next response, or `None` when the read timed out (what was read stays buffered).
-    fn try_read(&mut self) -> Result<Option<Response>> {
+    fn try_read(&mut self, deadline: Option<Instant>) -> Result<Option<Response>> {
         loop {
+            if deadline.is_some_and(|d| Instant::now() > d) {
+                return Err(Error::new(
+                    Kind::Network,
+                    format!(
+                        "{} took longer than {} for one answer",
+                        self.host,
+                        secs(self.timeout * RESPONSE_TIMEOUTS)
+                    ),
+                ));
+            }
             match response::parse(&self.buf, &self.limits) {
                 Ok(Some((r, n))) => {
                     self.buf.drain(..n);
@@ -480,7 +501,7 @@ impl Client {
     /// Waits up to `tick` in IDLE for news.
     pub fn idle_wait(&mut self, tick: Duration) -> Result<Idle> {
         self.set_timeout(tick)?;
-        let got = self.try_read();
+        let got = self.try_read(None);
         self.set_timeout(self.timeout)?;
         match got? {
             None => Ok(Idle::Quiet),
