@@ -89,11 +89,9 @@ impl MailWatch<'_> {
             Err(e) => return fail(&e.message),
         };
         let start = if self.args.new_only && !self.args.once { Start::Skip } else { Start::Audit };
+        // Ctrl-C stops the watch cleanly once it is watching; before (the first catch-up, as the
+        // folder watch's first scan) it ends the process at once.
         let stop = Arc::new(AtomicBool::new(false));
-        if !self.args.once {
-            let stop = Arc::clone(&stop);
-            let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
-        }
         // A connection whose catch-up is due, and the one being watched.
         let mut fresh = Some((first.0, first.1, start));
         let mut client: Option<Client> = None;
@@ -110,6 +108,8 @@ impl MailWatch<'_> {
                     break;
                 }
                 if !watching {
+                    let flag = Arc::clone(&stop);
+                    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
                     eprintln!("watching {} (Ctrl-C to stop)", show(&self.url.show(None)));
                     watching = true;
                 }
