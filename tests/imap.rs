@@ -677,3 +677,32 @@ fn a_server_that_trickles_its_answer_hits_the_response_deadline() {
     assert!(err.contains("took longer than 2 s for one answer"), "{err}");
     assert!(took < Duration::from_secs(10), "{took:?}");
 }
+
+#[test]
+fn a_rebuilt_mailbox_is_not_audited_twice() {
+    if !dovecot::available() {
+        return;
+    }
+    let mut d = Dovecot::start(None);
+    d.deliver("", "1.M1.test", &message("one", "track.example.com"));
+    d.deliver("", "2.M2.test", &message("two", "track.example.com"));
+    let w = watch(&d, &[]);
+    assert_eq!(subjects(&w.verdicts(2, 10.0)), ["one", "two"]);
+    // The server forgets its UIDs (a restored backup, a migration): a new UIDVALIDITY.
+    d.stop();
+    thread::sleep(Duration::from_millis(1100));
+    for e in std::fs::read_dir(d.maildir()).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with("dovecot") && e.path().is_file() {
+            std::fs::remove_file(e.path()).unwrap();
+        }
+    }
+    d.restart();
+    w.wait_stderr("reconnected", 20);
+    w.wait_stderr("changed (the mailbox was rebuilt)", 10);
+    d.deliver("", "3.M3.test", &message("three", "track.example.com"));
+    // Only the new message: the two already audited are recognised by their content.
+    assert_eq!(subjects(&w.verdicts(1, 10.0)), ["three"]);
+    assert!(w.verdicts(1, 1.5).is_empty());
+    assert_eq!(w.stop(), Some(0));
+}
