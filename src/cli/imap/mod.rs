@@ -40,6 +40,13 @@ fn setup<'a>(args: &'a WatchArgs, url_arg: &str) -> Result<watch::MailWatch<'a>,
     let opts = options(&args.common, &args.limits, &config)?;
     let threshold = threshold(args.common.fail_on, config_fail_on(&config));
     let url = url::MailboxUrl::parse(url_arg)?;
+    for (given, flag) in [(args.recursive, "--recursive"), (args.per_message, "--per-message")] {
+        if given {
+            eprintln!(
+                "linkaudit: warning: {flag} is for a folder; a mailbox gets one verdict per message anyway"
+            );
+        }
+    }
     let imap = &args.imap;
     let secret = auth::secret(&url.user, &url.host, imap.oauth2, imap.password_file.as_deref())?;
     let ca = match &imap.ca_file {
