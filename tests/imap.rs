@@ -134,6 +134,11 @@ fn once_gives_the_findings_of_the_files_and_changes_no_flag() {
     let json = std::fs::read_to_string(reports.join(&names[0])).unwrap();
     assert!(json.contains("\"LA201\""), "{json}");
 
+    // --redact: the mailbox's user name is not in the verdicts either.
+    let out = once(&d, &["--redact"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("imaps://[user]@127.0.0.1:") && !text.contains("qa@"), "{text}");
+
     // --fail-on never: exit 0; --since a future date: nothing to audit, exit 0.
     assert_eq!(once(&d, &["--fail-on", "never"]).status.code(), Some(0));
     let out = once(&d, &["--since", "2099-01-01"]);

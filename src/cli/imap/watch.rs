@@ -228,7 +228,7 @@ impl MailWatch<'_> {
     /// Fetches, audits and reports one message; then moves or marks it when asked.
     fn message(&mut self, c: &mut Client, uid: u32) -> Result<(), Error> {
         let validity = self.seen.validity.unwrap_or(0);
-        let source = self.url.show(Some((validity, uid)));
+        let source = self.source(validity, uid);
         let cap = self.opts.limits.max_input_bytes.saturating_add(1);
         let body = match c.fetch(uid, cap) {
             Ok(Some(f)) => f.body.unwrap_or_default(),
@@ -299,6 +299,17 @@ impl MailWatch<'_> {
         }
         self.print(&errors)?;
         self.after(c, uid, failed || !errors.is_empty(), &source)
+    }
+
+    /// How verdicts and reports name a message: its RFC 5092 URL; under `--redact` without the
+    /// user name (often an email address).
+    fn source(&self, validity: u32, uid: u32) -> String {
+        if self.args.common.redact {
+            let mut url = self.url.clone();
+            url.user = if url.user.contains('@') { "[email]" } else { "[user]" }.to_string();
+            return url.show(Some((validity, uid)));
+        }
+        self.url.show(Some((validity, uid)))
     }
 
     /// `--keyword` and `--move-to-*`: a refusal is a warning, the watch goes on.
