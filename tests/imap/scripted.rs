@@ -19,13 +19,33 @@ fn hostile_server(fetch: &'static [u8]) -> u16 {
             thread::spawn(move || {
                 let mut w = conn.try_clone().unwrap();
                 let say = |w: &mut std::net::TcpStream, b: &[u8]| std::io::Write::write_all(w, b).is_ok();
-                if !say(&mut w, b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] scripted\r\n") {
+                // No capabilities in the greeting, and no SASL-IR: the client must ask, and send
+                // its PLAIN response after the `+`.
+                if !say(&mut w, b"* OK scripted\r\n") {
                     return;
                 }
+                let mut authenticating: Option<String> = None;
                 for line in BufReader::new(conn).lines().map_while(Result::ok) {
+                    if let Some(tag) = authenticating.take() {
+                        // base64("\0qa\0pw")
+                        let ok =
+                            if line == "AHFhAHB3" { "OK logged in" } else { "NO [AUTHENTICATIONFAILED] no" };
+                        if !say(&mut w, format!("{tag} {ok}\r\n").as_bytes()) {
+                            return;
+                        }
+                        continue;
+                    }
                     let (tag, cmd) = line.split_once(' ').unwrap_or((&line, ""));
                     let upper = cmd.to_ascii_uppercase();
-                    let reply: Vec<u8> = if upper.starts_with("EXAMINE") {
+                    let reply: Vec<u8> = if upper == "CAPABILITY" {
+                        format!("* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n{tag} OK done\r\n").into_bytes()
+                    } else if upper == "AUTHENTICATE PLAIN" {
+                        authenticating = Some(tag.to_string());
+                        b"+ \r\n".to_vec()
+                    } else if upper.starts_with("LOGIN") || upper.starts_with("AUTHENTICATE") {
+                        // Only the non-inline AUTHENTICATE PLAIN gets in.
+                        format!("{tag} NO [AUTHENTICATIONFAILED] not like this\r\n").into_bytes()
+                    } else if upper.starts_with("EXAMINE") {
                         format!("* OK [UIDVALIDITY 7] x\r\n* OK [UIDNEXT 3] x\r\n{tag} OK done\r\n")
                             .into_bytes()
                     } else if upper.starts_with("UID SEARCH") {

@@ -162,10 +162,11 @@ impl Client {
             }
             _ => return Err(Error::new(Kind::Fatal, format!("{place} did not greet as an IMAP server"))),
         }
+        // Not every greeting lists the capabilities (Microsoft's does not).
+        if c.caps.is_empty() {
+            c.capability()?;
+        }
         if url.security == Security::StartTls {
-            if c.caps.is_empty() {
-                c.capability()?;
-            }
             if c.has("STARTTLS") {
                 c.command("STARTTLS")?;
                 c.buf.clear();
@@ -336,12 +337,20 @@ impl Client {
     /// Logs in; a refusal is fatal (a wrong password does not get right by retrying).
     pub fn login(&mut self, user: &str, secret: &Secret) -> Result<()> {
         let tag = self.next_tag();
-        let (line, what) = match secret {
-            Secret::Token(token) => {
-                (format!("{tag} AUTHENTICATE XOAUTH2 {}", auth::xoauth2(user, token)), "XOAUTH2")
+        // The SASL initial response goes on the command line when the server takes that
+        // (SASL-IR), else after its first `+`.
+        let sasl = |mechanism: &str, initial: String, ir: bool| {
+            if ir {
+                (format!("{tag} AUTHENTICATE {mechanism} {initial}"), None)
+            } else {
+                (format!("{tag} AUTHENTICATE {mechanism}"), Some(initial))
             }
-            Secret::Password(pw) if self.has("AUTH=PLAIN") && self.has("SASL-IR") => {
-                (format!("{tag} AUTHENTICATE PLAIN {}", auth::plain(user, pw)), "PLAIN")
+        };
+        let ir = self.has("SASL-IR");
+        let ((line, mut pending), what) = match secret {
+            Secret::Token(token) => (sasl("XOAUTH2", auth::xoauth2(user, token), ir), "XOAUTH2"),
+            Secret::Password(pw) if self.has("AUTH=PLAIN") => {
+                (sasl("PLAIN", auth::plain(user, pw), ir), "PLAIN")
             }
             Secret::Password(pw) => {
                 if self.has("LOGINDISABLED") {
@@ -356,15 +365,20 @@ impl Client {
                         "the server takes no AUTHENTICATE PLAIN, and LOGIN cannot carry this user name or password",
                     ));
                 };
-                (format!("{tag} LOGIN {u} {p}"), "LOGIN")
+                ((format!("{tag} LOGIN {u} {p}"), None), "LOGIN")
             }
         };
         self.send(&line)?;
         loop {
             match self.read()? {
-                // A failed XOAUTH2 sends its error as a challenge: answer it with an empty line.
-                Response::Continue(_) => self.send("")?,
+                // The initial response, if it was not sent inline; after it, a challenge is a
+                // failed XOAUTH2's error: answered with an empty line, the server then says NO.
+                Response::Continue(_) => {
+                    let answer = pending.take().unwrap_or_default();
+                    self.send(&answer)?;
+                }
                 Response::Tagged { tag: t, status, code, text } if t == tag => {
+                    let had_caps = code.as_deref().is_some_and(|c| c.starts_with("CAPABILITY "));
                     self.take_caps(code.as_deref());
                     if status != Status::Ok {
                         let why = if code_word(code.as_deref()).as_deref() == Some("AUTHENTICATIONFAILED") {
@@ -377,7 +391,11 @@ impl Client {
                             format!("{} refused the login of {user} ({what}): {why}", self.host),
                         ));
                     }
-                    break;
+                    // What the server offers after login (IDLE, MOVE) may differ from before.
+                    if !had_caps {
+                        self.capability()?;
+                    }
+                    return Ok(());
                 }
                 Response::State { status: Status::Bye, text, .. } => {
                     return Err(Error::new(
@@ -388,10 +406,6 @@ impl Client {
                 _ => {}
             }
         }
-        if !self.caps.iter().any(|c| c == "IMAP4REV1") {
-            self.capability()?;
-        }
-        Ok(())
     }
 
     /// Opens the mailbox: read-only (EXAMINE) unless `write`.
