@@ -170,3 +170,39 @@ fn crlf_and_lf_give_the_same_report() {
         assert_eq!(a, b, "{}: CRLF and LF reports differ", relative(&path));
     }
 }
+
+/// Every rule is shown working: a message rule by a fixture whose snapshot has its code, the
+/// domain checks (LA9xx, they need a DNS and TLS server) and LA001 (input that is no message,
+/// which gives no snapshot) by the test file that starts what they need.
+#[test]
+fn every_rule_has_a_fixture() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut snapshots = String::new();
+    for path in fixtures() {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("eml");
+        snapshots
+            .push_str(&fs::read_to_string(path.with_extension(format!("{ext}.snap"))).unwrap_or_default());
+    }
+    let elsewhere = |code: &str| -> Option<&'static str> {
+        match code {
+            "LA001" => Some("tests/cli.rs"),
+            c if c.starts_with("LA9") => Some("tests/domain.rs"),
+            _ => None,
+        }
+    };
+    let mut missing = Vec::new();
+    for rule in linkaudit::rules::RULES {
+        let shown = match elsewhere(rule.code) {
+            Some(file) => fs::read_to_string(root.join(file)).unwrap_or_default().contains(rule.code),
+            None => snapshots.contains(&format!(" {} ", rule.code)),
+        };
+        if !shown {
+            missing.push(format!("{} {}", rule.code, rule.name));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "rules without a fixture (add fixtures/rules/CODE-….eml):\n{}",
+        missing.join("\n")
+    );
+}

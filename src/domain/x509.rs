@@ -179,6 +179,138 @@ mod tests {
         assert_eq!(date(days_from_civil(2000, 2, 29) * 86_400), "2000-02-29");
     }
 
+    /// A certificate made by rcgen: (subject CN, issuer CN or self-signed, SAN names, validity).
+    struct Made {
+        subject: Option<&'static str>,
+        issuer: Option<&'static str>,
+        names: &'static [&'static str],
+        from: (i32, u8, u8),
+        to: (i32, u8, u8),
+    }
+
+    fn make(m: &Made) -> Vec<u8> {
+        let key = rcgen::KeyPair::generate().expect("key");
+        let mut params =
+            rcgen::CertificateParams::new(m.names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
+                .expect("params");
+        params.distinguished_name = rcgen::DistinguishedName::new();
+        if let Some(cn) = m.subject {
+            params.distinguished_name.push(rcgen::DnType::CommonName, cn);
+        }
+        params.not_before = rcgen::date_time_ymd(m.from.0, m.from.1, m.from.2);
+        params.not_after = rcgen::date_time_ymd(m.to.0, m.to.1, m.to.2);
+        let cert = match m.issuer {
+            None => params.self_signed(&key).expect("self-signed"),
+            Some(issuer_cn) => {
+                let ca_key = rcgen::KeyPair::generate().expect("CA key");
+                let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).expect("CA params");
+                ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+                ca.distinguished_name = rcgen::DistinguishedName::new();
+                ca.distinguished_name.push(rcgen::DnType::CommonName, issuer_cn);
+                params.signed_by(&key, &rcgen::Issuer::new(ca, ca_key)).expect("signed")
+            }
+        };
+        cert.der().to_vec()
+    }
+
+    fn secs(y: i32, m: u8, d: u8) -> i64 {
+        days_from_civil(i64::from(y), i64::from(m), i64::from(d)) * 86_400
+    }
+
+    #[test]
+    fn rcgen_certificates_read_back() {
+        let cases = [
+            // A CA-signed server certificate.
+            Made {
+                subject: Some("track.example.com"),
+                issuer: Some("Example Test CA"),
+                names: &["track.example.com"],
+                from: (2026, 1, 2),
+                to: (2027, 3, 4),
+            },
+            // Self-signed: the issuer is the subject.
+            Made {
+                subject: Some("self.example.com"),
+                issuer: None,
+                names: &["self.example.com", "www.self.example.com"],
+                from: (2025, 12, 31),
+                to: (2026, 2, 28),
+            },
+            // No common name, many names, a leap day.
+            Made {
+                subject: None,
+                issuer: Some("Other CA"),
+                names: &["a.example.com", "b.example.com", "*.c.example.com", "d.example.org"],
+                from: (2024, 2, 29),
+                to: (2024, 12, 1),
+            },
+            // Validity past 2049: GeneralizedTime instead of UTCTime.
+            Made {
+                subject: Some("long.example.com"),
+                issuer: Some("Long CA"),
+                names: &["long.example.com"],
+                from: (2049, 6, 1),
+                to: (2051, 1, 1),
+            },
+            // Before 1970: a negative time.
+            Made {
+                subject: Some("old.example.com"),
+                issuer: None,
+                names: &[],
+                from: (1960, 1, 1),
+                to: (1999, 12, 31),
+            },
+        ];
+        for m in &cases {
+            let der = make(m);
+            let info = parse(&der).expect("an rcgen certificate parses");
+            let subject = m.subject.map(str::to_string);
+            assert_eq!(info.subject, subject, "subject");
+            let issuer = match m.issuer {
+                Some(i) => Some(i.to_string()),
+                None => subject.clone(),
+            };
+            assert_eq!(info.issuer, issuer, "issuer of {:?}", m.subject);
+            assert_eq!(info.names, m.names.iter().map(|n| n.to_string()).collect::<Vec<_>>(), "names");
+            assert_eq!(info.not_before, Some(secs(m.from.0, m.from.1, m.from.2)), "not before");
+            assert_eq!(info.not_after, Some(secs(m.to.0, m.to.1, m.to.2)), "not after");
+            // Every prefix of a certificate is refused or read without a panic.
+            for cut in 0..der.len() {
+                let _ = parse(&der[..cut]);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Bytes from a server we do not trust: any of them, never a panic.
+        #[test]
+        fn any_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600)) {
+            let _ = parse(&bytes);
+        }
+
+        /// A real certificate with bytes changed: read or refused, never a panic.
+        #[test]
+        fn mutated_certificates_never_panic(edits in proptest::collection::vec((0usize..2048, proptest::prelude::any::<u8>()), 1..8)) {
+            thread_local! {
+                static DER: Vec<u8> = make(&Made {
+                    subject: Some("fuzz.example.com"),
+                    issuer: Some("Fuzz CA"),
+                    names: &["fuzz.example.com", "www.fuzz.example.com"],
+                    from: (2026, 1, 1),
+                    to: (2027, 1, 1),
+                });
+            }
+            let mut der = DER.with(Clone::clone);
+            for (at, byte) in edits {
+                let i = at % der.len();
+                der[i] = byte;
+            }
+            let _ = parse(&der);
+        }
+    }
+
     #[test]
     fn garbage_is_none() {
         assert_eq!(parse(&[]), None);

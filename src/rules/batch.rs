@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{config::two_esps_hint, LA206};
+use super::{setup::two_esps_hint, LA206};
 use crate::classify::{Class, Role};
 use crate::finding::Finding;
 pub use crate::model::BatchFinding;

@@ -6,12 +6,12 @@
 //! it matters / How to fix / Example) printed by `linkaudit rules CODE`. Codes are never reused.
 
 pub mod batch;
-mod config;
 mod headers;
 mod http;
 mod input;
 mod quality;
 mod sender;
+mod setup;
 mod tracking;
 mod wrappers;
 
@@ -84,7 +84,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     http::check(ctx, &mut out);
     quality::check(ctx, &mut out);
     tracking::check(ctx, &mut out);
-    config::check(ctx, &mut out);
+    setup::check(ctx, &mut out);
     wrappers::check(ctx, &mut out);
     headers::check(ctx, &mut out);
     sender::check(ctx, &mut out);

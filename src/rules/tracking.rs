@@ -39,82 +39,109 @@ pub(crate) fn describe(link: &AuditedLink) -> String {
 }
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    let expected = &ctx.opts.expect;
-    let mut branded: BTreeMap<(String, usize), (usize, &AuditedLink)> = BTreeMap::new();
-    for link in ctx.links {
-        let c = &link.classified;
-        let Some(host) = c.host.as_deref() else { continue };
-        if link.raw.kind == Kind::Header
-            || link.raw.url.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("mailto:"))
-        {
-            continue; // List-Unsubscribe: LA401; mailto: no tracking
-        }
-        match c.class {
-            Class::EspDefault => {
-                let esp = c.esp.unwrap_or(0);
-                let name = ctx.esp_name(esp);
-                let analytics = ctx.catalog.esps[esp].category() == Category::Analytics;
-                if c.host_role == Some(HostRole::Tracking) && c.role != Role::Asset && analytics {
-                    // A pixel the sender added for email analytics: on the vendor's domain by
-                    // design, not a sending platform's tracking left un-branded.
-                    out.push(at_link(
-                        &LA201,
-                        Severity::Warning,
-                        link,
-                        format!("{} of {name} (email analytics) on its shared domain {host}", describe(link)),
-                        Some(format!("{name}'s pixel shares {host} with every sender that embeds it: use its custom tracking domain where {name} offers one, or keep it out of production sends")),
-                    ));
-                } else if c.host_role == Some(HostRole::Tracking) && c.role != Role::Asset {
-                    out.push(at_link(
-                        &LA201,
-                        LA201.severity,
-                        link,
-                        format!("{} on {name}'s shared tracking domain {host}", describe(link)),
-                        Some(ctx.activation_hint(esp)),
-                    ));
-                } else {
-                    let what = match c.role {
-                        Role::Asset => describe(link),
-                        Role::Unsubscribe => "unsubscribe page".into(),
-                        _ => "hosted page".into(),
-                    };
-                    out.push(at_link(
-                        &LA205,
-                        LA205.severity,
-                        link,
-                        format!("{what} on {name}'s domain {host}"),
-                        Some(format!(
-                            "Host images on your own domain or CDN, and use {name}'s branded content/tracking domain where it has one: {}",
-                            ctx.activation_hint(esp)
-                        )),
-                    ));
-                }
-            }
-            Class::EspCustom if c.role != Role::Asset => {
-                let esp = c.esp.unwrap_or(0);
-                if expected.is_empty() {
-                    branded.entry((host.to_string(), esp)).or_insert((0, link)).0 += 1;
-                } else {
-                    let name = ctx.esp_name(esp);
-                    out.push(at_link(
-                        &LA202,
-                        LA202.severity,
-                        link,
-                        format!(
-                            "{} tracked through {name} on {host}, not on the expected {}",
-                            describe(link),
-                            expected.join(" or ")
-                        ),
-                        Some(format!(
-                            "If {host} is yours too, add it with --expect; otherwise make {} the {name} tracking domain: {}",
-                            ctx.expected_or_placeholder(),
-                            ctx.activation_hint(esp)
-                        )),
-                    ));
-                }
-            }
+    for link in ctx.links.iter().filter(|l| judged_for_tracking(l)) {
+        match link.classified.class {
+            Class::EspDefault if shared_tracking(link) => la201(ctx, link, out),
+            Class::EspDefault => la205(ctx, link, out),
             _ => {}
         }
+    }
+    la202(ctx, out);
+    la203(ctx, out);
+    la204(ctx, out);
+    la210(ctx, out);
+    la211(ctx, out);
+}
+
+/// Links the tracking-domain rules judge: a host, not the List-Unsubscribe header (LA401 judges
+/// that), not `mailto:` (never tracked).
+fn judged_for_tracking(link: &AuditedLink) -> bool {
+    link.classified.host.is_some()
+        && link.raw.kind != Kind::Header
+        && !link.raw.url.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("mailto:"))
+}
+
+/// A click, open or unsubscribe link on an ESP's shared tracking host (not an asset).
+fn shared_tracking(link: &AuditedLink) -> bool {
+    link.classified.host_role == Some(HostRole::Tracking) && link.classified.role != Role::Asset
+}
+
+/// LA201 esp-default-tracking-domain: a tracked link or pixel on an ESP's shared tracking
+/// domain. An email-analytics pixel (Litmus, Movable Ink) is on its vendor's domain by design: a
+/// warning of its own.
+fn la201(ctx: &Context<'_>, link: &AuditedLink, out: &mut Vec<Finding>) {
+    let c = &link.classified;
+    let (Some(host), Some(esp)) = (c.host.as_deref(), c.esp) else { return };
+    let name = ctx.esp_name(esp);
+    if ctx.catalog.esps[esp].category() == Category::Analytics {
+        out.push(at_link(
+            &LA201,
+            Severity::Warning,
+            link,
+            format!("{} of {name} (email analytics) on its shared domain {host}", describe(link)),
+            Some(format!("{name}'s pixel shares {host} with every sender that embeds it: use its custom tracking domain where {name} offers one, or keep it out of production sends")),
+        ));
+    } else {
+        out.push(at_link(
+            &LA201,
+            LA201.severity,
+            link,
+            format!("{} on {name}'s shared tracking domain {host}", describe(link)),
+            Some(ctx.activation_hint(esp)),
+        ));
+    }
+}
+
+/// LA205 esp-hosted-content: an image, page or unsubscribe page on an ESP's own domain.
+fn la205(ctx: &Context<'_>, link: &AuditedLink, out: &mut Vec<Finding>) {
+    let c = &link.classified;
+    let (Some(host), Some(esp)) = (c.host.as_deref(), c.esp) else { return };
+    let name = ctx.esp_name(esp);
+    let what = match c.role {
+        Role::Asset => describe(link),
+        Role::Unsubscribe => "unsubscribe page".into(),
+        _ => "hosted page".into(),
+    };
+    out.push(at_link(
+        &LA205,
+        LA205.severity,
+        link,
+        format!("{what} on {name}'s domain {host}"),
+        Some(format!(
+            "Host images on your own domain or CDN, and use {name}'s branded content/tracking domain where it has one: {}",
+            ctx.activation_hint(esp)
+        )),
+    ));
+}
+
+/// LA202 unexpected-tracking-domain: tracking through an ESP on a branded host that is
+/// not the expected one — an error per link with `--expect`; without it, one note per branded
+/// host saying how to check it.
+fn la202(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let expected = &ctx.opts.expect;
+    let mut branded: BTreeMap<(String, usize), (usize, &AuditedLink)> = BTreeMap::new();
+    for link in ctx.links.iter().filter(|l| judged_for_tracking(l)) {
+        let c = &link.classified;
+        if c.class != Class::EspCustom || c.role == Role::Asset {
+            continue;
+        }
+        let (Some(host), Some(esp)) = (c.host.as_deref(), c.esp) else { continue };
+        if expected.is_empty() {
+            branded.entry((host.to_string(), esp)).or_insert((0, link)).0 += 1;
+            continue;
+        }
+        let name = ctx.esp_name(esp);
+        out.push(at_link(
+            &LA202,
+            LA202.severity,
+            link,
+            format!("{} tracked through {name} on {host}, not on the expected {}", describe(link), expected.join(" or ")),
+            Some(format!(
+                "If {host} is yours too, add it with --expect; otherwise make {} the {name} tracking domain: {}",
+                ctx.expected_or_placeholder(),
+                ctx.activation_hint(esp)
+            )),
+        ));
     }
     for ((host, esp), (count, first)) in branded {
         let name = ctx.esp_name(esp);
@@ -131,64 +158,73 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             Some(format!("If {host} is your tracking domain, run with --expect {host} to check that every link and pixel uses it")),
         ));
     }
+}
+
+/// LA203 expected-tracking-domain-unused: `--expect` is given and no link or pixel uses it.
+fn la203(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let expected = &ctx.opts.expect;
     let no_body = ctx.parsed.problems.contains(&crate::message::Problem::NoBody);
-    if !expected.is_empty() && !no_body && !ctx.links.iter().any(|l| l.classified.class == Class::Expected) {
-        let mut elsewhere: Vec<String> = Vec::new();
-        for l in ctx.links {
-            let c = &l.classified;
-            let analytics = c.esp.is_some_and(|e| ctx.catalog.esps[e].category() == Category::Analytics);
-            if matches!(c.class, Class::EspDefault | Class::EspCustom | Class::UnknownTracker)
-                && c.role != Role::Asset
-                && !analytics
-            {
-                let who = match c.esp {
-                    Some(e) => ctx.esp_name(e),
-                    None => "unknown tracker",
-                };
-                if let Some(h) = &c.host {
-                    let s = format!("{h} ({who})");
-                    if !elsewhere.contains(&s) {
-                        elsewhere.push(s);
-                    }
+    if expected.is_empty() || no_body || ctx.links.iter().any(|l| l.classified.class == Class::Expected) {
+        return;
+    }
+    let mut elsewhere: Vec<String> = Vec::new();
+    for l in ctx.links {
+        let c = &l.classified;
+        let analytics = c.esp.is_some_and(|e| ctx.catalog.esps[e].category() == Category::Analytics);
+        if matches!(c.class, Class::EspDefault | Class::EspCustom | Class::UnknownTracker)
+            && c.role != Role::Asset
+            && !analytics
+        {
+            let who = match c.esp {
+                Some(e) => ctx.esp_name(e),
+                None => "unknown tracker",
+            };
+            if let Some(h) = &c.host {
+                let s = format!("{h} ({who})");
+                if !elsewhere.contains(&s) {
+                    elsewhere.push(s);
                 }
             }
         }
-        let message = if elsewhere.is_empty() {
-            format!(
-                "no link or pixel uses the expected tracking domain {}; no tracked link was found at all",
-                expected.join(" or ")
-            )
-        } else {
-            format!(
-                "no link or pixel uses the expected tracking domain {}; tracked links use {}",
-                expected.join(" or "),
-                elsewhere.join(", ")
-            )
-        };
-        let esp = ctx
-            .links
-            .iter()
-            .find_map(|l| {
-                let c = &l.classified;
-                matches!(c.class, Class::EspDefault | Class::EspCustom).then_some(c.esp).flatten()
-            })
-            .or_else(|| ctx.sending_esp());
-        let sent = ctx
-            .sending_esp()
-            .map(|e| format!("This message was sent through {}. ", ctx.esp_name(e)))
-            .unwrap_or_default();
-        let hint = match esp {
-            Some(e) => format!(
-                "{sent}The branded tracking domain is not active for this message: {}. Then send a new test",
-                ctx.activation_hint(e)
-            ),
-            None => "Check that click tracking is on and the branded tracking domain is active for this sending domain, then send a new test".into(),
-        };
-        out.push(at_message(&LA203, LA203.severity, None, message, Some(hint)));
     }
-    untracked(ctx, out);
-    unknown_tracker(ctx, out);
-    for e in expected {
+    let message = if elsewhere.is_empty() {
+        format!(
+            "no link or pixel uses the expected tracking domain {}; no tracked link was found at all",
+            expected.join(" or ")
+        )
+    } else {
+        format!(
+            "no link or pixel uses the expected tracking domain {}; tracked links use {}",
+            expected.join(" or "),
+            elsewhere.join(", ")
+        )
+    };
+    let esp = ctx
+        .links
+        .iter()
+        .find_map(|l| {
+            let c = &l.classified;
+            matches!(c.class, Class::EspDefault | Class::EspCustom).then_some(c.esp).flatten()
+        })
+        .or_else(|| ctx.sending_esp());
+    let sent = ctx
+        .sending_esp()
+        .map(|e| format!("This message was sent through {}. ", ctx.esp_name(e)))
+        .unwrap_or_default();
+    let hint = match esp {
+        Some(e) => format!(
+            "{sent}The branded tracking domain is not active for this message: {}. Then send a new test",
+            ctx.activation_hint(e)
+        ),
+        None => "Check that click tracking is on and the branded tracking domain is active for this sending domain, then send a new test".into(),
+    };
+    out.push(at_message(&LA203, LA203.severity, None, message, Some(hint)));
+}
+
+/// LA204 expected-domain-is-apex: the expected tracking domain is a registrable apex, not a
+/// subdomain.
+fn la204(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for e in &ctx.opts.expect {
         if expect::is_apex(e) {
             out.push(at_message(
                 &LA204,
@@ -203,10 +239,11 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// LA211: click, open or unsubscribe tracking on a host the catalog does not know. With
+/// LA211 unknown-tracking-host: click, open or unsubscribe tracking on a host the catalog does
+/// not know. With
 /// `--expect`, an error per link (it is not on the expected domain, and nobody knows whose it
 /// is); without, a warning per host.
-fn unknown_tracker(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+fn la211(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let expected = &ctx.opts.expect;
     let mut per_host: Vec<(&str, usize, &AuditedLink)> = Vec::new();
     for l in ctx.links {
@@ -258,8 +295,8 @@ fn teach(ctx: &Context<'_>, host: &str) -> String {
     )
 }
 
-/// LA210: with tracking active, click links that were not rewritten at all.
-fn untracked(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+/// LA210 untracked-link: with tracking active, click links that were not rewritten at all.
+fn la210(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     if ctx.opts.expect.is_empty() || !ctx.links.iter().any(|l| l.classified.class != Class::Direct) {
         return;
     }

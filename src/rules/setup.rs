@@ -1,4 +1,4 @@
-//! Rules LA206–LA209: configuration mistakes the custom-tracking-domain guides warn about — two
+//! Rules LA206–LA209: set-up mistakes the custom-tracking-domain guides warn about — two
 //! ESPs behind one tracking host, a branded domain only partly activated, a tracking host on the
 //! apex or the From domain itself, and an open pixel on another domain than the clicks.
 
