@@ -499,3 +499,20 @@ pub enum ColorWhen {
     Always,
     Never,
 }
+
+impl From<Format> for linkaudit::report::format::Format {
+    fn from(f: Format) -> Self {
+        use linkaudit::report::format::Format as F;
+        match f {
+            Format::Text => F::Text,
+            Format::Concise => F::Concise,
+            Format::Json => F::Json,
+            Format::JsonLines => F::JsonLines,
+            Format::Junit => F::Junit,
+            Format::Sarif => F::Sarif,
+            Format::Github => F::Github,
+            Format::Markdown => F::Markdown,
+            Format::Html => F::Html,
+        }
+    }
+}

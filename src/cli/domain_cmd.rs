@@ -177,17 +177,8 @@ pub fn render(
     limit: Option<Severity>,
     expect: &[String],
 ) -> String {
-    match format {
-        Format::Text => report::text::render(report, color),
-        Format::Concise => report::concise::render(report),
-        Format::Json => report::json::render(report),
-        Format::JsonLines => report::json_lines::render(report),
-        Format::Junit => report::junit::render(report, limit),
-        Format::Sarif => report::sarif::render(report),
-        Format::Github => report::github::render(report),
-        Format::Markdown => report::markdown::render(report),
-        Format::Html => report::html::render(report, &report::html::Page { expect, redact: false }),
-    }
+    let style = report::format::Style { format: format.into(), color };
+    report::format::render(report, style, report::format::Settings { fail_on: limit, expect, redact: false })
 }
 
 /// 2 when a check could not run (an unrun check is not a pass), else 1 at the threshold.

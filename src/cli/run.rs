@@ -7,6 +7,7 @@ use std::sync::Arc;
 use indicatif::{ProgressBar, ProgressStyle};
 use linkaudit::input::mbox::MboxReader;
 use linkaudit::input::InputError;
+use linkaudit::report::format::{Renderer, Settings, Style};
 use linkaudit::report::tally::Tally;
 use linkaudit::report::{self, InputFailure, MessageReport, Report};
 use linkaudit::{Limits, Options, Severity};
@@ -274,20 +275,8 @@ fn audit_input(input: &Input, opts: &Options, render: Option<Prerender>) -> Name
 /// the work for large messages) runs in parallel too and the main thread only writes.
 #[derive(Debug, Clone, Copy)]
 struct Prerender {
-    format: Format,
-    color: bool,
+    style: Style,
     redact: bool,
-}
-
-/// A message's output in a streaming format, without separators.
-fn body(format: Format, color: bool, m: &MessageReport) -> String {
-    match format {
-        Format::Text => report::text::render_message(m, color),
-        Format::Concise => report::concise::render_message(m),
-        Format::Json => report::json::Stream::body(m),
-        Format::JsonLines => report::json_lines::render_message(m),
-        _ => report::github::render_message(m),
-    }
 }
 
 /// The report with its output when the worker renders: redacted first when asked to, and
@@ -298,7 +287,7 @@ fn rendered(mut m: MessageReport, render: Option<Prerender>) -> (MessageReport, 
         if r.redact {
             report::redact::message(&mut m);
         }
-        body(r.format, r.color, &m)
+        r.style.message(&m)
     });
     (m, text)
 }
@@ -372,18 +361,13 @@ fn progress_bar(args: &AuditArgs, inputs: usize) -> ProgressBar {
 /// Where reports go: streamed for line formats, collected for whole-document ones.
 struct Sink {
     format: Format,
-    color: bool,
     redact: bool,
     threshold: Option<Severity>,
     writer: Writer,
+    /// The messages a whole-document format renders at the end.
     collected: Vec<MessageReport>,
     tally: Tally,
-    first: bool,
-    expect: Vec<String>,
-    /// HTML sections, rendered as messages arrive.
-    sections: Vec<String>,
-    /// The JSON report, streamed message by message.
-    json: report::json::Stream,
+    renderer: Renderer,
     /// More than one worker thread: workers render and writing overlaps auditing.
     parallel: bool,
     /// Files found in folders that were not messages.
@@ -408,28 +392,24 @@ impl Sink {
             };
         Sink {
             format: args.format,
-            color,
             redact: args.common.redact,
             threshold,
             writer: Writer::new(args.output.as_deref()),
             collected: Vec::new(),
             tally: Tally::default(),
-            first: true,
+            renderer: Renderer::new(
+                Style { format: args.format.into(), color },
+                Settings { fail_on: threshold, expect: &expect, redact: args.common.redact },
+            ),
             #[cfg(feature = "network")]
             targets: args.check_dns.then(|| super::domain_cmd::Targets::expected(&expect)),
-            expect,
-            sections: Vec::new(),
-            json: report::json::Stream::default(),
             parallel,
             skipped: 0,
         }
     }
 
     fn streaming(&self) -> bool {
-        matches!(
-            self.format,
-            Format::Text | Format::Concise | Format::Json | Format::JsonLines | Format::Github
-        )
+        self.renderer.style().format.streams()
     }
 
     fn failure(&mut self, source: String, message: String) {
@@ -455,7 +435,7 @@ impl Sink {
         if self.redact && self.targets.is_some() {
             return None;
         }
-        Some(Prerender { format: self.format, color: self.color, redact: self.redact })
+        Some(Prerender { style: self.renderer.style(), redact: self.redact })
     }
 
     /// Takes one message's report; `rendered` is its output from [`Sink::prerender`]'s renderer
@@ -469,29 +449,18 @@ impl Sink {
             report::redact::message(&mut m);
         }
         self.tally.message(&m);
-        if self.format == Format::Html {
-            let page = report::html::Page { expect: &self.expect, redact: self.redact };
-            self.sections.push(report::html::section(self.collected.len(), &m, &page));
-            m.previews = Vec::new();
+        match self.renderer.message(&mut m, rendered) {
+            Some(piece) => {
+                if !piece.before.is_empty() {
+                    self.writer.write(&piece.before)?;
+                }
+                self.writer.write(&piece.body)
+            }
+            None => {
+                self.collected.push(m);
+                Ok(())
+            }
         }
-        if !self.streaming() {
-            self.collected.push(m);
-            return Ok(());
-        }
-        let body = rendered.unwrap_or_else(|| body(self.format, self.color, &m));
-        if self.first && self.format == Format::Json {
-            self.writer.write(&self.json.begin())?;
-        }
-        let separator = match self.format {
-            Format::Text if !self.first => "\n",
-            Format::Json => self.json.separator(),
-            _ => "",
-        };
-        self.first = false;
-        if !separator.is_empty() {
-            self.writer.write(separator)?;
-        }
-        self.writer.write(&body)
     }
 
     fn finish(mut self, args: &AuditArgs, opts: &Options) -> Exit {
@@ -514,25 +483,9 @@ impl Sink {
         let nothing_audited = self.tally.messages() == 0;
         let (rest, worst) = std::mem::take(&mut self.tally).finish(self.redact);
         let report = Report { messages: std::mem::take(&mut self.collected), ..rest }.with_domains(domains);
-        let text = match self.format {
-            // Nothing was audited: the errors on stderr say it all.
-            Format::Text | Format::Concise if nothing_audited => String::new(),
-            Format::Text => report::text::render_tail(&report, self.color),
-            Format::Concise => report::concise::render_tail(&report),
-            Format::JsonLines => report::json_lines::render_tail(&report),
-            Format::Github => report::github::render_tail(&report),
-            // The messages are written already; a run without any gets the opening here.
-            Format::Json if self.first => self.json.begin() + &self.json.end(&report),
-            Format::Json => self.json.end(&report),
-            Format::Junit => report::junit::render(&report, self.threshold),
-            Format::Sarif => report::sarif::render(&report),
-            Format::Markdown => report::markdown::render(&report),
-            Format::Html => report::html::assemble(
-                &report,
-                &self.sections,
-                &report::html::Page { expect: &self.expect, redact: self.redact },
-            ),
-        };
+        // Nothing was audited: the errors on stderr say it all.
+        let quiet = nothing_audited && matches!(self.format, Format::Text | Format::Concise);
+        let text = if quiet { String::new() } else { self.renderer.finish(&report) };
         if let Err(code) = self.writer.write(&text) {
             return code;
         }

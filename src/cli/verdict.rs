@@ -46,7 +46,8 @@ impl Verdicts {
     /// A message's verdict line (or JSON object).
     pub fn verdict(&self, m: &MessageReport) -> String {
         if self.format == WatchFormat::JsonLines {
-            return report::json_lines::render_message(m);
+            let style = report::format::Style { format: report::format::Format::JsonLines, color: false };
+            return style.message(m);
         }
         let (e, w, i) = m.counts();
         let mark = self.mark(self.failed(m));

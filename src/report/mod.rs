@@ -7,6 +7,7 @@
 //! by source and index.
 
 pub mod concise;
+pub mod format;
 pub mod github;
 pub mod html;
 pub mod json;
