@@ -231,7 +231,8 @@ fn reports_match_a_one_shot_run_and_files_move() {
         .arg(&failed)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    // 2, as a batch run: notes.txt is not an email.
+    assert_eq!(out.status.code(), Some(2));
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(stdout.lines().count(), 3, "{stdout}");
     assert!(stdout.contains("✖") && stdout.contains("✔") && stdout.contains("cannot audit"), "{stdout}");
@@ -353,6 +354,40 @@ fn watch_once_within(dir: &Path, secs: u64) -> (Option<i32>, String) {
     (None, String::new())
 }
 
+/// Issue 19: `watch --once` exits as a batch run does — 1 when a message has findings at or
+/// above `--fail-on`, 0 when none has (it used to exit 0 either way).
+#[test]
+fn watch_once_exits_with_the_audits_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    let quickstart = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/quickstart");
+    let run = |dir: &Path, extra: &[&str]| {
+        let out = Command::new(BIN)
+            .arg("watch")
+            .arg(dir)
+            .args(["--once", "--no-config", "--expect", "track.example.com", "--color", "never"])
+            .args(extra)
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let mixed = tmp.path().join("mixed");
+    fs::create_dir_all(&mixed).unwrap();
+    fs::copy(quickstart.join("newsletter.eml"), mixed.join("newsletter.eml")).unwrap();
+    fs::copy(quickstart.join("newsletter-fixed.eml"), mixed.join("newsletter-fixed.eml")).unwrap();
+    let (code, out) = run(&mixed, &[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("✖") && out.contains("✔"), "{out}");
+    let (code, out) = run(&mixed, &["--fail-on", "never"]);
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out) = run(&mixed, &["--format", "json-lines"]);
+    assert_eq!(code, Some(1), "{out}");
+    let clean = tmp.path().join("clean");
+    fs::create_dir_all(&clean).unwrap();
+    fs::copy(quickstart.join("newsletter-fixed.eml"), clean.join("newsletter-fixed.eml")).unwrap();
+    let (code, out) = run(&clean, &[]);
+    assert_eq!(code, Some(0), "{out}");
+}
+
 fn mkfifo(path: &Path) {
     let status = Command::new("mkfifo").arg(path).status().unwrap();
     assert!(status.success());
@@ -369,7 +404,8 @@ fn fifos_and_devices_are_refused_not_read() {
     std::os::unix::fs::symlink("/dev/zero", dir.join("b-zero.eml")).unwrap();
     fs::write(dir.join("c-good.eml"), message("good", 1, 1)).unwrap();
     let (code, stdout) = watch_once_within(&dir, 20);
-    assert_eq!(code, Some(0), "watch --once hung or failed: {stdout}");
+    // Exit 2, as a batch run: two inputs could not be audited.
+    assert_eq!(code, Some(2), "watch --once hung or exited otherwise: {stdout}");
     assert!(stdout.contains("a-fifo.eml  cannot audit: not a regular file (a FIFO)"), "{stdout}");
     assert!(stdout.contains("b-zero.eml  cannot audit: not a regular file (a device)"), "{stdout}");
     assert!(stdout.contains("c-good.eml  1 links"), "{stdout}");

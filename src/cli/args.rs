@@ -41,7 +41,7 @@ pub enum Command {
     },
     /// Print the man page (roff).
     Man,
-    /// Audit every test send saved into a folder, as it lands.
+    /// Audit every test send as it lands: in a folder, or in a mailbox (imaps://…).
     #[cfg(feature = "watch")]
     Watch(Box<WatchArgs>),
     /// Check a tracking domain's setup: CNAME to the ESP, HTTPS certificate, HEAD / on the root,
@@ -334,8 +334,9 @@ fn at_least_one(s: &str) -> Result<usize, String> {
      [default: error, or the config's]; the watch's own exit code does not depend on it"
 )))]
 pub struct WatchArgs {
-    /// The folder test sends are saved into.
-    #[arg(value_name = "DIR")]
+    /// The folder test sends are saved into, or the mailbox they land in:
+    /// imaps://USER@HOST[:PORT]/MAILBOX (the password in $LINKAUDIT_IMAP_PASSWORD).
+    #[arg(value_name = "DIR|URL")]
     pub dir: PathBuf,
 
     #[command(flatten)]
@@ -390,17 +391,86 @@ pub struct WatchArgs {
     #[arg(long, conflicts_with = "reports", hide = true)]
     pub no_reports: bool,
 
-    /// Move messages without findings at or above --fail-on into this folder.
+    /// Move messages without findings at or above --fail-on into this folder (or mailbox).
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub move_to_pass: Option<PathBuf>,
 
-    /// Move messages with findings at or above --fail-on into this folder.
+    /// Move messages with findings at or above --fail-on into this folder (or mailbox).
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub move_to_fail: Option<PathBuf>,
+
+    #[cfg(feature = "network")]
+    #[command(flatten)]
+    pub imap: ImapArgs,
 
     // Last: the heading of a flattened group carries over to the arguments after it.
     #[command(flatten)]
     pub limits: LimitArgs,
+}
+
+/// `linkaudit watch imaps://…`: how the mailbox is reached.
+#[cfg(feature = "network")]
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Mailbox (watch imaps://…)")]
+pub struct ImapArgs {
+    /// Read the password (or the --oauth2 token) from the first line of this file [default:
+    /// $LINKAUDIT_IMAP_PASSWORD or $LINKAUDIT_IMAP_TOKEN, else ~/.netrc].
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<std::path::PathBuf>,
+
+    /// Log in with OAuth2 (XOAUTH2: Gmail, Microsoft 365), the access token in
+    /// $LINKAUDIT_IMAP_TOKEN (or --password-file).
+    #[arg(long)]
+    pub oauth2: bool,
+
+    /// Also trust the CA certificates in this PEM file (a private CA).
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<std::path::PathBuf>,
+
+    /// Only messages the server received on or after this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_since)]
+    pub since: Option<String>,
+
+    /// Add the keyword linkaudit-pass or linkaudit-fail to each audited message.
+    #[arg(long)]
+    pub keyword: bool,
+
+    /// Seconds the server may take to connect or to answer.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0, value_parser = positive_secs)]
+    pub imap_timeout: f64,
+
+    /// First wait before reconnecting, in milliseconds (doubles up to a minute).
+    #[arg(long, value_name = "MS", default_value_t = 1000, hide = true)]
+    pub reconnect_ms: u64,
+
+    /// IDLE is renewed after this many seconds (servers end it after 30 minutes; a connection
+    /// that died without a word is noticed at the renewal).
+    #[arg(long, value_name = "SECS", default_value_t = 300, hide = true)]
+    pub idle_secs: u64,
+}
+
+/// `YYYY-MM-DD` as an IMAP date (`2-Dec-2026`).
+#[cfg(feature = "network")]
+fn parse_since(s: &str) -> Result<String, String> {
+    const MONTHS: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let bad = || format!("{s:?} is not a date: use YYYY-MM-DD");
+    let mut parts = s.split('-');
+    let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(bad());
+    };
+    let y: u32 = y.parse().ok().filter(|_| y.len() == 4).ok_or_else(bad)?;
+    let m: usize = m.parse().ok().filter(|m| (1..=12).contains(m)).ok_or_else(bad)?;
+    let d: u32 = d.parse().ok().filter(|d| (1..=31).contains(d)).ok_or_else(bad)?;
+    Ok(format!("{d}-{}-{y}", MONTHS[m - 1]))
+}
+
+#[cfg(feature = "network")]
+fn positive_secs(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 86_400.0 => Ok(v),
+        _ => Err(format!("{s:?} is not a number of seconds between 0 and 86400")),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -7,12 +7,16 @@ mod catalog_cmd;
 mod config;
 #[cfg(feature = "network")]
 mod domain_cmd;
+#[cfg(all(feature = "watch", feature = "network"))]
+mod imap;
 mod inputs;
 pub mod output;
 mod rules_cmd;
 mod run;
 #[cfg(feature = "watch")]
 mod sidecar;
+#[cfg(feature = "watch")]
+mod verdict;
 #[cfg(feature = "watch")]
 mod watch;
 
@@ -98,6 +102,9 @@ A CI gate: every message in a folder, GitHub annotations, exit 1 on errors, 2 wh
 .TP
 \fBlinkaudit watch ~/test\-sends \-\-expect track.example.com\fR
 A verdict for every test send the moment it is saved into the folder.
+.TP
+\fBLINKAUDIT_IMAP_PASSWORD=... linkaudit watch imaps://qa@mail.example.com/INBOX \-\-expect track.example.com\fR
+The same for every test send landing in the QA mailbox (read-only; \fB\-\-once\fR audits it and exits).
 .TP
 \fBlinkaudit domain track.example.com \-\-esp sendgrid\fR
 Check the tracking domain's CNAME, certificate and HTTPS answer (uses the network).

@@ -16,7 +16,6 @@
 use std::collections::HashMap;
 use std::fs;
 use std::hash::Hasher;
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -30,11 +29,12 @@ use linkaudit::{Options, Severity};
 use notify::{PollWatcher, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, new_debouncer_opt, DebounceEventResult, FileIdMap};
 
-use super::args::{ColorWhen, WatchArgs, WatchFormat};
+use super::args::{WatchArgs, WatchFormat};
 use super::inputs::{open_regular, Input};
 use super::output::Exit;
 use super::run::{config_fail_on, load_config, options, read_error, threshold};
 use super::sidecar::Sidecars;
+use super::verdict::{show, Verdicts};
 
 /// A file a writer still holds open (modified, not yet closed) is read after this much quiet
 /// anyway, for platforms and file systems that report no close events.
@@ -44,6 +44,14 @@ const TICK: Duration = Duration::from_millis(20);
 
 /// Runs the watch until Ctrl-C (exit 0), or until the folder disappears (exit 2).
 pub fn run(args: &WatchArgs) -> Exit {
+    #[cfg(feature = "network")]
+    if let Some(url) = args.dir.to_str().filter(|s| super::imap::is_mailbox_url(s)) {
+        return super::imap::run(args, url);
+    }
+    #[cfg(not(feature = "network"))]
+    if args.dir.to_str().is_some_and(|s| s.starts_with("imap://") || s.starts_with("imaps://")) {
+        return fail("watching a mailbox needs the `network` feature, which this build leaves out");
+    }
     let config = match load_config(&args.common) {
         Ok(c) => c,
         Err(e) => return fail(&e),
@@ -61,23 +69,17 @@ pub fn run(args: &WatchArgs) -> Exit {
             return fail(&format!("cannot create {}: {e}", d.display()));
         }
     }
-    let color = match args.color {
-        ColorWhen::Always => true,
-        ColorWhen::Never => false,
-        ColorWhen::Auto => {
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
+    let verdicts = Verdicts::new(args.format, args.color, threshold);
     let canonical = args.dir.canonicalize().unwrap_or_else(|_| args.dir.clone());
     let mut state = Watch {
         args,
         canonical,
         opts,
-        threshold,
-        color,
+        verdicts,
         audited: HashMap::new(),
         pending: HashMap::new(),
         unreadable: HashMap::new(),
+        outcome: Exit::Clean,
     };
 
     // Start watching before the first scan, so nothing that lands in between is lost.
@@ -122,7 +124,8 @@ pub fn run(args: &WatchArgs) -> Exit {
         }
     }
     if args.once {
-        return Exit::Clean;
+        // As a batch run: 2 when something could not be audited, else 1 for findings.
+        return state.outcome;
     }
     let stop = Arc::new(AtomicBool::new(false));
     {
@@ -225,13 +228,15 @@ struct Watch<'a> {
     /// The watched folder's canonical path (events carry absolute paths).
     canonical: PathBuf,
     opts: Options,
-    threshold: Option<Severity>,
-    color: bool,
+    verdicts: Verdicts,
     /// Content hash of the version last audited, per file.
     audited: HashMap<PathBuf, u64>,
     pending: HashMap<PathBuf, PendingFile>,
     /// Files that could not be looked at, with the error last reported.
     unreadable: HashMap<PathBuf, String>,
+    /// The exit code so far (for `--once`): `Error` once something could not be audited, else
+    /// `Findings` once a message failed `--fail-on`.
+    outcome: Exit,
 }
 
 impl Watch<'_> {
@@ -284,6 +289,7 @@ impl Watch<'_> {
                     return Ok(());
                 }
                 let line = self.error_line(&path, &message);
+                self.outcome = Exit::Error;
                 self.unreadable.insert(path, message);
                 self.print(&line)
             }
@@ -337,7 +343,10 @@ impl Watch<'_> {
         let (hash, read_as) = match content_hash(path, cap) {
             Ok(h) => h,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return self.print(&self.error_line(path, &read_error(&e))),
+            Err(e) => {
+                self.outcome = Exit::Error;
+                return self.print(&self.error_line(path, &read_error(&e)));
+            }
         };
         if self.audited.get(path) == Some(&hash) {
             return Ok(());
@@ -355,6 +364,7 @@ impl Watch<'_> {
                 self.audited.remove(path);
                 if self.args.once {
                     // No later pass will come: say so rather than stay silent.
+                    self.outcome = Exit::Error;
                     return self.print(&self.error_line(path, "it changed while it was read: not audited"));
                 }
                 return Ok(());
@@ -411,9 +421,15 @@ impl Watch<'_> {
         let errors: String = sidecars.errors().iter().map(|e| self.error_line(path, &e.message)).collect();
         let moved_to = |failed: bool| if failed { &self.args.move_to_fail } else { &self.args.move_to_pass };
         let folder = |_failed: bool| scratch;
-        let (failed, written) = sidecars.finish(self.args.common.redact, self.threshold, folder, &name);
+        let (failed, written) =
+            sidecars.finish(self.args.common.redact, self.verdicts.threshold, folder, &name);
         if let Err(e) = written {
             eprintln!("linkaudit: warning: cannot write the reports of {}: {e}", show_path(path));
+        }
+        if !errors.is_empty() {
+            self.outcome = Exit::Error;
+        } else if failed && self.outcome == Exit::Clean {
+            self.outcome = Exit::Findings;
         }
         let moved_to = moved_to(failed);
         if moved_to.is_some() && self.changed(path, read_as) {
@@ -468,7 +484,7 @@ impl Watch<'_> {
         summary.messages += 1;
         summary.links += m.links.len();
         summary.counts = (summary.counts.0 + e, summary.counts.1 + w, summary.counts.2 + i);
-        if self.threshold.is_some_and(|t| m.worst().is_some_and(|s| s >= t)) {
+        if self.verdicts.threshold.is_some_and(|t| m.worst().is_some_and(|s| s >= t)) {
             summary.failing += 1;
         }
         if let Some(worst) = m.worst().filter(|&s| summary.worst.as_ref().is_none_or(|(w, _)| s > *w)) {
@@ -498,65 +514,20 @@ impl Watch<'_> {
     }
 
     fn verdict_mark(&self, failed: bool) -> &'static str {
-        match (failed, self.color) {
-            (true, true) => "\x1b[1;31m✖\x1b[0m",
-            (true, false) => "✖",
-            (false, true) => "\x1b[1;32m✔\x1b[0m",
-            (false, false) => "✔",
-        }
+        self.verdicts.mark(failed)
     }
 
     fn verdict(&self, m: &MessageReport) -> String {
-        if self.args.format == WatchFormat::JsonLines {
-            let style = report::format::Style { format: report::format::Format::JsonLines, color: false };
-            return style.message(m);
-        }
-        let (e, w, i) = m.counts();
-        let failed = self.threshold.is_some_and(|t| m.worst().is_some_and(|s| s >= t));
-        let mark = match (failed, self.color) {
-            (true, true) => "\x1b[1;31m✖\x1b[0m",
-            (true, false) => "✖",
-            (false, true) => "\x1b[1;32m✔\x1b[0m",
-            (false, false) => "✔",
-        };
-        let m = report::sanitize::message(m);
-        let worst = m
-            .worst()
-            .and_then(|s| m.findings.iter().find(|f| f.severity == s))
-            .map(|f| format!(" · {} {}", f.code, f.message))
-            .unwrap_or_default();
-        format!(
-            "{mark} {}  {} links · {e} error{} · {w} warning{} · {i} info{worst}\n",
-            report::sanitize::terminal(&m.display_source()),
-            m.links.len(),
-            if e == 1 { "" } else { "s" },
-            if w == 1 { "" } else { "s" },
-        )
+        self.verdicts.verdict(m)
     }
 
     fn error_line(&self, path: &Path, message: &str) -> String {
-        if self.args.format == WatchFormat::JsonLines {
-            let v = serde_json::json!({ "type": "error", "source": path.display().to_string(), "message": message });
-            return format!("{}\n", report::json::to_string(&v).unwrap_or_default());
-        }
-        format!("✖ {}  cannot audit: {}\n", show_path(path), show(message))
+        self.verdicts.error_line(&path.display().to_string(), message)
     }
 
     fn print(&self, text: &str) -> Result<(), Exit> {
-        let mut out = std::io::stdout().lock();
-        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Exit::Clean),
-            Err(e) => {
-                eprintln!("linkaudit: error: cannot write: {e}");
-                Err(Exit::Error)
-            }
-        }
+        self.verdicts.print(text)
     }
-}
-
-fn show(s: &str) -> std::borrow::Cow<'_, str> {
-    report::sanitize::display(s)
 }
 
 /// A path as messages print it: sanitised (file names are chosen by whoever saves the file).
