@@ -99,11 +99,16 @@ impl Proxy {
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { continue };
-                let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+                // A busy machine can be slow to send the request line: wait for it a while.
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(3)));
                 let mut buf = [0u8; 512];
                 let n = stream.read(&mut buf).unwrap_or(0);
                 let line = String::from_utf8_lossy(&buf[..n]).lines().next().unwrap_or("").to_string();
-                r.lock().unwrap().push(line);
+                // A connection that never sends a request line is Chromium preconnecting to its
+                // proxy: it names no URL and loads nothing, so it is not a request.
+                if !line.is_empty() {
+                    r.lock().unwrap().push(line);
+                }
             }
         });
         Proxy { port, requests }
