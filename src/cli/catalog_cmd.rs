@@ -8,7 +8,7 @@ use linkaudit::report::sanitize::terminal;
 
 use super::args::{CatalogArgs, CommonArgs, ExplainArgs, LimitArgs, RulesFormat};
 use super::output::{emit, Exit};
-use super::run::{load_config, options};
+use super::settings::{load_config, options};
 
 /// Does `esp` answer `query`: a word of its name, aliases, hosts, CNAME targets or category, or
 /// the owner of a host or URL?

@@ -13,7 +13,7 @@ use linkaudit::{Options, Severity};
 
 use super::args::{DomainArgs, Format, LimitArgs, NetArgs};
 use super::output::{Exit, Writer};
-use super::run::{config_fail_on, load_config, options, threshold};
+use super::settings::{config_fail_on, load_config, options, threshold};
 
 /// What the messages expect of one tracking host.
 #[derive(Debug, Default)]

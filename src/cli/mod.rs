@@ -13,8 +13,10 @@ mod inputs;
 pub mod output;
 mod rules_cmd;
 mod run;
+mod settings;
 #[cfg(feature = "watch")]
 mod sidecar;
+mod sink;
 #[cfg(feature = "watch")]
 mod verdict;
 #[cfg(feature = "watch")]

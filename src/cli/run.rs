@@ -1,22 +1,21 @@
-//! CLI: the audit command — config, inputs, a parallel batch (rayon, in chunks so output streams
-//! in input order and memory stays bounded), rendering, exit code.
+//! CLI: the audit command — the inputs and the parallel batch (rayon, in chunks so output streams
+//! in input order and memory stays bounded). Its settings come from [`super::settings`], its
+//! output and exit code from [`super::sink`].
 
 use std::io::IsTerminal;
-use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use linkaudit::input::mbox::MboxReader;
 use linkaudit::input::InputError;
-use linkaudit::report::format::{Renderer, Settings, Style};
-use linkaudit::report::tally::Tally;
-use linkaudit::report::{self, InputFailure, MessageReport, Report};
-use linkaudit::{Limits, Options, Severity};
+use linkaudit::report::MessageReport;
+use linkaudit::Options;
 use rayon::prelude::*;
 
-use super::args::{AuditArgs, ColorWhen, CommonArgs, FailOn, Format, LimitArgs};
-use super::config::{self, Config};
+use super::args::{AuditArgs, Format};
 use super::inputs::{self, Input};
-use super::output::{Exit, Writer};
+use super::output::Exit;
+use super::settings::{config_fail_on, load_config, options, threshold};
+use super::sink::{rendered, Prerender, Sink};
 
 /// Inputs (or mbox messages) audited together at most; a chunk is written while the next one is
 /// audited.
@@ -232,27 +231,6 @@ fn stream_mbox(
     }
 }
 
-/// The failure threshold: the flag, else the config's, else error.
-pub(crate) fn threshold(flag: Option<FailOn>, config: Option<FailOn>) -> Option<Severity> {
-    match flag.or(config).unwrap_or(FailOn::Error) {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    }
-}
-
-/// The config's fail-on value.
-pub(crate) fn config_fail_on(config: &Config) -> Option<FailOn> {
-    match config.fail_on.as_deref() {
-        Some("error") => Some(FailOn::Error),
-        Some("warning") => Some(FailOn::Warning),
-        Some("info") => Some(FailOn::Info),
-        Some("never") => Some(FailOn::Never),
-        _ => None,
-    }
-}
-
 fn audit_input(input: &Input, opts: &Options, render: Option<Prerender>) -> Named {
     let name = input.name();
     // One byte over the limit is enough for the audit to report the input as cut.
@@ -272,107 +250,6 @@ fn audit_input(input: &Input, opts: &Options, render: Option<Prerender>) -> Name
     Named { name, result, bytes: read }
 }
 
-/// How a worker thread renders a message for a streaming format, so that rendering (a third of
-/// the work for large messages) runs in parallel too and the main thread only writes.
-#[derive(Debug, Clone, Copy)]
-struct Prerender {
-    style: Style,
-    redact: bool,
-}
-
-/// The report with its output when the worker renders: redacted first when asked to, and
-/// without what depends on the messages before it (the text format's blank line, the JSON
-/// separator).
-fn rendered(mut m: MessageReport, render: Option<Prerender>) -> (MessageReport, Option<String>) {
-    let text = render.map(|r| {
-        if r.redact {
-            report::redact::message(&mut m);
-        }
-        r.style.message(&m)
-    });
-    (m, text)
-}
-
-pub(crate) fn load_config(args: &CommonArgs) -> Result<Config, String> {
-    if args.no_config {
-        if args.verbose {
-            eprintln!("linkaudit: config: none (--no-config)");
-        }
-        return Ok(Config::default());
-    }
-    let here = std::env::current_dir().ok();
-    let path = match &args.config {
-        Some(p) => Some(p.clone()),
-        None => here.as_deref().and_then(config::discover),
-    };
-    match path {
-        Some(p) => {
-            if args.verbose {
-                let shown = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
-                eprintln!("linkaudit: config: {}", shown.display());
-            }
-            config::load(&p)
-        }
-        None => {
-            if args.verbose {
-                let from = here.map_or_else(|| "here".to_string(), |d| d.display().to_string());
-                eprintln!("linkaudit: config: none (no linkaudit.toml in {from} or a folder above it)");
-            }
-            Ok(Config::default())
-        }
-    }
-}
-
-/// The audit's options from the flags and the config; `limits` are the `--max-*` flags (absent
-/// for `linkaudit domain`, which audits no message).
-pub(crate) fn options(args: &CommonArgs, limits: &LimitArgs, config: &Config) -> Result<Options, String> {
-    let (expect, what): (Vec<&str>, &str) = if args.expect.is_empty() {
-        (config.expect.iter().map(String::as_str).collect(), "expect in linkaudit.toml:")
-    } else {
-        (args.expect.iter().flat_map(|e| e.split(',')).collect(), "--expect")
-    };
-    let mut opts = Options::default();
-    if !config.esp.is_empty() {
-        opts.catalog = Some(Arc::new(linkaudit::classify::Catalog::with_extra(&config.esp)?));
-    }
-    for raw in expect {
-        let checked = linkaudit::options::check_expect(raw, what, opts.catalog())?;
-        if let Some(note) = checked.note.filter(|_| !args.quiet) {
-            eprintln!("linkaudit: note: {note}");
-        }
-        if !opts.expect.contains(&checked.host) {
-            opts.expect.push(checked.host);
-        }
-    }
-    let d = Limits::default();
-    let l = &config.limits;
-    let mib = |m: usize| m.saturating_mul(1024 * 1024);
-    opts.limits = Limits {
-        max_input_bytes: limits.max_input_mb.or(l.max_input_mb).map_or(d.max_input_bytes, mib),
-        max_depth: limits.max_depth.or(l.max_depth).unwrap_or(d.max_depth),
-        max_parts: limits.max_parts.or(l.max_parts).unwrap_or(d.max_parts),
-        max_header_fields: limits.max_header_fields.or(l.max_header_fields).unwrap_or(d.max_header_fields),
-        max_part_bytes: limits.max_part_mb.or(l.max_part_mb).map_or(d.max_part_bytes, mib),
-        max_links: limits.max_links.or(l.max_links).unwrap_or(d.max_links),
-        max_unwrap_depth: limits.max_unwrap_depth.or(l.max_unwrap_depth).unwrap_or(d.max_unwrap_depth),
-    };
-    opts.rules.select = if args.select.is_empty() { config.select.clone() } else { args.select.clone() };
-    opts.rules.ignore = config.ignore.iter().chain(&args.ignore).cloned().collect();
-    for s in opts.rules.select.iter().chain(&opts.rules.ignore) {
-        let known = linkaudit::rules::RULES.iter().any(|r| {
-            r.name.eq_ignore_ascii_case(s)
-                || (s.len() <= r.code.len() && r.code[..s.len()].eq_ignore_ascii_case(s))
-        });
-        if !known {
-            return Err(format!("{s:?} matches no rule code, prefix or name (see `linkaudit rules`)"));
-        }
-    }
-    opts.rules.severity = config.severity.clone();
-    opts.rules.allow_hosts =
-        config.allow_hosts.iter().map(|h| linkaudit::options::normalise_expect(h)).collect();
-    Ok(opts)
-}
-
 fn progress_bar(args: &AuditArgs, inputs: usize) -> ProgressBar {
     if args.no_progress || inputs <= PROGRESS_FROM || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
@@ -382,194 +259,6 @@ fn progress_bar(args: &AuditArgs, inputs: usize) -> ProgressBar {
         bar.set_style(style);
     }
     bar
-}
-
-/// Where reports go: streamed for line formats, collected for whole-document ones.
-struct Sink {
-    format: Format,
-    redact: bool,
-    /// `-q`: no notes.
-    quiet: bool,
-    threshold: Option<Severity>,
-    writer: Writer,
-    /// The messages a whole-document format renders at the end.
-    collected: Vec<MessageReport>,
-    tally: Tally,
-    renderer: Renderer,
-    /// More than one worker thread: workers render and writing overlaps auditing.
-    parallel: bool,
-    /// Files found in folders that were not messages.
-    skipped: usize,
-    /// Tracking hosts to check (`--check-dns`).
-    #[cfg(feature = "network")]
-    targets: Option<super::domain_cmd::Targets>,
-}
-
-impl Sink {
-    fn new(args: &AuditArgs, threshold: Option<Severity>, expect: Vec<String>, parallel: bool) -> Sink {
-        let color = matches!(args.format, Format::Text)
-            && match args.color {
-                ColorWhen::Always => true,
-                ColorWhen::Never => false,
-                ColorWhen::Auto => {
-                    args.output.is_none()
-                        && std::io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                        && std::env::var("TERM").map_or(true, |t| t != "dumb")
-                }
-            };
-        Sink {
-            format: args.format,
-            redact: args.common.redact,
-            quiet: args.common.quiet,
-            threshold,
-            writer: Writer::new(args.output.as_deref()),
-            collected: Vec::new(),
-            tally: Tally::default(),
-            renderer: Renderer::new(
-                Style { format: args.format.into(), color },
-                Settings { fail_on: threshold, expect: &expect, redact: args.common.redact },
-            ),
-            #[cfg(feature = "network")]
-            targets: args.check_dns.then(|| super::domain_cmd::Targets::expected(&expect)),
-            parallel,
-            skipped: 0,
-        }
-    }
-
-    fn streaming(&self) -> bool {
-        self.renderer.style().format.streams()
-    }
-
-    fn failure(&mut self, source: String, message: String) {
-        let show = report::sanitize::display;
-        eprintln!("linkaudit: error: {}: {}", show(&source), show(&message));
-        self.tally.error(InputFailure { source, message });
-    }
-
-    /// A file found in a folder that turned out not to be a message: a note, not an error.
-    fn skipped(&mut self, source: String, why: String) {
-        if !self.quiet {
-            eprintln!("linkaudit: note: {source}: skipped, {why}");
-        }
-        self.skipped += 1;
-    }
-
-    /// How workers render messages for this sink, if they should: with more than one thread,
-    /// for the streaming formats, and not when `--check-dns` must see the hosts before
-    /// `--redact` hides them.
-    fn prerender(&self) -> Option<Prerender> {
-        if !self.parallel || !self.streaming() {
-            return None;
-        }
-        #[cfg(feature = "network")]
-        if self.redact && self.targets.is_some() {
-            return None;
-        }
-        Some(Prerender { style: self.renderer.style(), redact: self.redact })
-    }
-
-    /// Takes one message's report; `rendered` is its output from [`Sink::prerender`]'s renderer
-    /// (already redacted), or `None` to render it here.
-    fn message(&mut self, mut m: MessageReport, rendered: Option<String>) -> Result<(), Exit> {
-        #[cfg(feature = "network")]
-        if let Some(t) = self.targets.as_mut() {
-            t.add(&m);
-        }
-        if self.redact && rendered.is_none() {
-            report::redact::message(&mut m);
-        }
-        self.tally.message(&m);
-        match self.renderer.message(&mut m, rendered) {
-            Some(piece) => {
-                if !piece.before.is_empty() {
-                    self.writer.write(&piece.before)?;
-                }
-                self.writer.write(&piece.body)
-            }
-            None => {
-                self.collected.push(m);
-                Ok(())
-            }
-        }
-    }
-
-    fn finish(mut self, args: &AuditArgs, opts: &Options) -> Exit {
-        #[cfg(feature = "network")]
-        let domains = match self.targets.take().map(|t| t.check(&args.net, opts)) {
-            Some(Ok(mut d)) => {
-                if self.redact {
-                    d.iter_mut().for_each(report::redact::domain);
-                }
-                d
-            }
-            Some(Err(e)) => {
-                eprintln!("linkaudit: error: {e}");
-                return Exit::Error;
-            }
-            None => Vec::new(),
-        };
-        #[cfg(not(feature = "network"))]
-        let (domains, _, _) = (Vec::new(), args, opts);
-        let nothing_audited = self.tally.messages() == 0;
-        let (rest, worst) = std::mem::take(&mut self.tally).finish(self.redact);
-        let report = Report { messages: std::mem::take(&mut self.collected), ..rest }.with_domains(domains);
-        // Nothing was audited: the errors on stderr say it all.
-        let quiet = nothing_audited && matches!(self.format, Format::Text | Format::Concise);
-        let text = if quiet { String::new() } else { self.renderer.finish(&report) };
-        if let Err(code) = self.writer.write(&text) {
-            return code;
-        }
-        if let Err(code) = self.writer.finish() {
-            return code;
-        }
-        if let Some(path) = args.output.as_ref().filter(|_| !args.common.quiet) {
-            let s = &report.summary;
-            eprintln!(
-                "linkaudit: wrote {} ({} report: {} message{}, {} error{}, {} warning{}, {} info)",
-                path.display(),
-                format_name(self.format),
-                s.messages,
-                if s.messages == 1 { "" } else { "s" },
-                s.errors,
-                if s.errors == 1 { "" } else { "s" },
-                s.warnings,
-                if s.warnings == 1 { "" } else { "s" },
-                s.infos,
-            );
-        }
-        if !report.errors.is_empty() || report.domains.iter().any(|d| d.incomplete()) {
-            return Exit::Error;
-        }
-        // A gate that audited nothing must not pass: a wrong path, an artifact folder that was
-        // not downloaded, a folder of files of another kind.
-        if nothing_audited {
-            let looked = args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
-            let mut why = format!("looked for {} files", inputs::extensions_text());
-            if self.skipped > 0 {
-                why.push_str(&format!(
-                    "; {} .txt file{} skipped as not an email",
-                    self.skipped,
-                    if self.skipped == 1 { "" } else { "s" }
-                ));
-            }
-            eprintln!("linkaudit: error: no messages found in {looked} ({why})");
-            return Exit::Error;
-        }
-        let domain_worst = report.domains.iter().filter_map(|d| d.worst()).max();
-        let worst = worst.max(domain_worst);
-        if self.threshold.is_some_and(|t| worst.is_some_and(|w| w >= t)) {
-            Exit::Findings
-        } else {
-            Exit::Clean
-        }
-    }
-}
-
-/// The `--format` value's name.
-fn format_name(format: Format) -> String {
-    use clap::ValueEnum;
-    format.to_possible_value().map_or_else(String::new, |v| v.get_name().to_string())
 }
 
 pub(crate) fn read_error(e: &std::io::Error) -> String {

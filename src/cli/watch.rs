@@ -32,7 +32,8 @@ use notify_debouncer_full::{new_debouncer, new_debouncer_opt, DebounceEventResul
 use super::args::{WatchArgs, WatchFormat};
 use super::inputs::{open_regular, Input};
 use super::output::Exit;
-use super::run::{config_fail_on, load_config, options, read_error, threshold};
+use super::run::read_error;
+use super::settings::{config_fail_on, load_config, options, threshold};
 use super::sidecar::Sidecars;
 use super::verdict::{show, Verdicts};
 

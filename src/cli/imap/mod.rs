@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use super::args::WatchArgs;
 use super::output::Exit;
-use super::run::{config_fail_on, load_config, options, threshold};
+use super::settings::{config_fail_on, load_config, options, threshold};
 use super::verdict::Verdicts;
 
 /// Longest response line (literals apart): a SEARCH of a mailbox of a million messages fits.
