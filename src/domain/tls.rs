@@ -75,8 +75,9 @@ impl ServerCertVerifier for Recording {
     }
 }
 
-/// The webpki roots, plus the certificates of a PEM file.
-fn roots(extra_pem: Option<&[u8]>) -> Result<RootCertStore, String> {
+/// The webpki roots, plus the certificates of a PEM file (`--ca-file`; the IMAP watch uses it
+/// too).
+pub fn roots(extra_pem: Option<&[u8]>) -> Result<RootCertStore, String> {
     let mut roots = RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
     if let Some(pem) = extra_pem {
         let mut added = 0;

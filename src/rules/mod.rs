@@ -132,16 +132,11 @@ pub(crate) fn at_link(
     hint: Option<String>,
 ) -> Finding {
     Finding {
-        code: rule.code,
-        name: rule.name,
-        severity,
-        message,
         url: Some(link.raw.url.clone()),
-        part: Some(link.raw.part.to_string()),
         line: Some(link.raw.line),
         column: Some(link.raw.column),
-        hint,
         source_line: link.raw.source_line,
         source_column: link.source_column,
+        ..at_message(rule, severity, Some(link.raw.part.to_string()), message, hint)
     }
 }

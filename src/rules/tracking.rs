@@ -48,19 +48,25 @@ fn image_path(url: &str) -> bool {
 }
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    // One pass over the links for the per-link rules; LA202 without --expect gathers per host.
+    let mut branded = Branded::new();
     for link in ctx.links.iter().filter(|l| judged_for_tracking(l)) {
         match link.classified.class {
             Class::EspDefault if shared_tracking(link) => la201(ctx, link, out),
             Class::EspDefault => la205(ctx, link, out),
+            Class::EspCustom if link.classified.role != Role::Asset => la202(ctx, link, &mut branded, out),
             _ => {}
         }
     }
-    la202(ctx, out);
+    la202_per_host(ctx, branded, out);
     la203(ctx, out);
     la204(ctx, out);
     la210(ctx, out);
     la211(ctx, out);
 }
+
+/// Branded tracking hosts without `--expect`: (host, ESP) → (links, the first one).
+type Branded<'a> = BTreeMap<(String, usize), (usize, &'a AuditedLink)>;
 
 /// Links the tracking-domain rules judge: a host, not the List-Unsubscribe header (LA401 judges
 /// that), not `mailto:` (never tracked).
@@ -128,35 +134,37 @@ fn la205(ctx: &Context<'_>, link: &AuditedLink, out: &mut Vec<Finding>) {
     ));
 }
 
-/// LA202 unexpected-tracking-domain: tracking through an ESP on a branded host that is
-/// not the expected one — an error per link with `--expect`; without it, one note per branded
-/// host saying how to check it.
-fn la202(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+/// LA202 unexpected-tracking-domain: tracking through an ESP on a branded host that is not the
+/// expected one — an error per link with `--expect`; without it, the link is counted for one note
+/// per branded host ([`la202_per_host`]).
+fn la202<'a>(ctx: &Context<'_>, link: &'a AuditedLink, branded: &mut Branded<'a>, out: &mut Vec<Finding>) {
+    let c = &link.classified;
+    let (Some(host), Some(esp)) = (c.host.as_deref(), c.esp) else { return };
     let expected = &ctx.opts.expect;
-    let mut branded: BTreeMap<(String, usize), (usize, &AuditedLink)> = BTreeMap::new();
-    for link in ctx.links.iter().filter(|l| judged_for_tracking(l)) {
-        let c = &link.classified;
-        if c.class != Class::EspCustom || c.role == Role::Asset {
-            continue;
-        }
-        let (Some(host), Some(esp)) = (c.host.as_deref(), c.esp) else { continue };
-        if expected.is_empty() {
-            branded.entry((host.to_string(), esp)).or_insert((0, link)).0 += 1;
-            continue;
-        }
-        let name = ctx.esp_name(esp);
-        out.push(at_link(
-            &LA202,
-            LA202.severity,
-            link,
-            format!("{} tracked through {name} on {host}, not on the expected {}", describe(link), expected.join(" or ")),
-            Some(format!(
-                "If {host} is yours too, add it with --expect; otherwise make {} the {name} tracking domain: {}",
-                ctx.expected_or_placeholder(),
-                ctx.activation_hint(esp)
-            )),
-        ));
+    if expected.is_empty() {
+        branded.entry((host.to_string(), esp)).or_insert((0, link)).0 += 1;
+        return;
     }
+    let name = ctx.esp_name(esp);
+    out.push(at_link(
+        &LA202,
+        LA202.severity,
+        link,
+        format!(
+            "{} tracked through {name} on {host}, not on the expected {}",
+            describe(link),
+            expected.join(" or ")
+        ),
+        Some(format!(
+            "If {host} is yours too, add it with --expect; otherwise make {} the {name} tracking domain: {}",
+            ctx.expected_or_placeholder(),
+            ctx.activation_hint(esp)
+        )),
+    ));
+}
+
+/// LA202 without `--expect`: one note per branded host saying how to check it.
+fn la202_per_host(ctx: &Context<'_>, branded: Branded<'_>, out: &mut Vec<Finding>) {
     for ((host, esp), (count, first)) in branded {
         let name = ctx.esp_name(esp);
         let what = if count == 1 {

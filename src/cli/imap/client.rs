@@ -9,9 +9,8 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName};
-use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
+use rustls::pki_types::ServerName;
+use rustls::{ClientConfig, ClientConnection, StreamOwned};
 
 use super::auth::{self, Secret};
 use super::response::{self, code_number, code_word, Fetch, Limits, Response, Status};
@@ -92,18 +91,7 @@ pub struct Client {
 
 /// TLS settings: the webpki roots plus `--ca-file`.
 pub fn tls_config(ca_pem: Option<&[u8]>) -> std::result::Result<Arc<ClientConfig>, String> {
-    let mut roots = RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
-    if let Some(pem) = ca_pem {
-        let mut added = 0;
-        for cert in CertificateDer::pem_slice_iter(pem) {
-            let cert = cert.map_err(|e| format!("--ca-file: {e}"))?;
-            roots.add(cert).map_err(|e| format!("--ca-file: {e}"))?;
-            added += 1;
-        }
-        if added == 0 {
-            return Err("--ca-file holds no PEM certificate".to_string());
-        }
-    }
+    let roots = linkaudit::domain::tls::roots(ca_pem)?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
